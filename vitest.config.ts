@@ -1,10 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// One run covers every package. Tests import packages by name; the `source` export condition
-// points them at the TypeScript sources, so `npm test` needs no build step.
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
+
+// One run covers every package. Tests import packages by name; the alias points each
+// `@dist-space/<name>` at its TypeScript sources (as the `source` export condition does for tsx),
+// so `npm test` needs no build step.
 export default defineConfig({
   resolve: {
-    conditions: ['source'],
+    alias: [{ find: /^@dist-space\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts'],

@@ -11,8 +11,12 @@ export type ErrorCode =
   | 'SPLITS_SURROGATE_PAIR'
   /** A change cannot be inverted because a delete or replace does not carry its deleted text. */
   | 'NOT_INVERTIBLE'
+  /** A delete or replace carries `deleted` text that differs from what the document holds there. */
+  | 'DELETED_TEXT_MISMATCH'
   /** A line or column given to a position conversion lies outside the document. */
-  | 'INVALID_POSITION';
+  | 'INVALID_POSITION'
+  /** Untrusted input exceeds a configured limit (op count, text length). */
+  | 'LIMIT_EXCEEDED';
 
 /** Extra machine-readable facts about an error (the op index, the offending position, ...). */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
