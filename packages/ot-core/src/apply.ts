@@ -1,4 +1,4 @@
-import { type Result, attempt } from './errors.js';
+import { attempt, type Result } from './errors.js';
 import type { Change, Op } from './op.js';
 import type { MutableText, Text } from './text/text.js';
 import { checkDeletedText, checkOpAgainst } from './validate.js';

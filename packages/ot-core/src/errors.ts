@@ -55,7 +55,9 @@ export function isDistSpaceError(value: unknown, code?: ErrorCode): value is Dis
 }
 
 /** The outcome of an operation that can fail on bad input: a value or a {@link DistSpaceError}. */
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DistSpaceError };
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: DistSpaceError };
 
 /** Wraps a successful value in a {@link Result}. */
 export function ok<T>(value: T): Result<T> {

@@ -5,34 +5,41 @@
  *
  * @packageDocumentation
  */
+
+export { apply, applyInPlace, type Document, tryApply, withDeletedText } from './apply.js';
 export {
+  attempt,
   DistSpaceError,
   type ErrorCode,
   type ErrorDetails,
-  type Result,
-  attempt,
   err,
   isDistSpaceError,
   ok,
+  type Result,
 } from './errors.js';
+export { invert, isInvertible } from './invert.js';
+export { compose, normalize } from './normalize.js';
 export {
   type Change,
   type Delete,
-  type Insert,
-  type Op,
-  type Replace,
   del,
+  type Insert,
   insert,
   insertedText,
   isNoop,
+  type Op,
   opFromParts,
+  type Replace,
   removedLength,
   replace,
 } from './op.js';
-export { isHighSurrogate, isLowSurrogate, isWellFormed, splitsSurrogatePair } from './unicode.js';
-export { type CodeUnits, checkOpAgainst, isIndex } from './validate.js';
-export { type Document, apply, applyInPlace, tryApply, withDeletedText } from './apply.js';
-export { type Side, opposite } from './transform/side.js';
+export {
+  type Assoc,
+  type MappedPosition,
+  mapPosition,
+  mapSelection,
+  type Selection,
+} from './position.js';
 export {
   transformDeleteDelete,
   transformDeleteInsert,
@@ -46,17 +53,17 @@ export {
   transformReplaceInsert,
   transformReplaceReplace,
 } from './transform/replace.js';
+export { opposite, type Side } from './transform/side.js';
 export { transform, transformOp, transformX } from './transform/transform.js';
-export { compose, normalize } from './normalize.js';
-export { invert, isInvertible } from './invert.js';
-export { type Assoc, type MappedPosition, type Selection, mapPosition, mapSelection } from './position.js';
+export { isHighSurrogate, isLowSurrogate, isWellFormed, splitsSurrogatePair } from './unicode.js';
+export { type CodeUnits, checkOpAgainst, isIndex } from './validate.js';
 export {
   type ChangeLimits,
-  DEFAULT_CHANGE_LIMITS,
-  type WireOp,
   changeToWire,
+  DEFAULT_CHANGE_LIMITS,
   opToWire,
   parseChange,
   parseOp,
+  type WireOp,
 } from './wire.js';
 // export { MutableText, Text } from './text/text.js';

@@ -1,5 +1,5 @@
 import { DistSpaceError } from './errors.js';
-import { type Change, type Op, del, insert, replace } from './op.js';
+import { type Change, del, insert, type Op, replace } from './op.js';
 
 /**
  * Returns the change that undoes `change`: applied after it, the document is as before. Needs

@@ -18,7 +18,7 @@ function mergePair(prev: Op, next: Op): Op | null | undefined {
   if (p2 > t1End || e2 < p1) return undefined;
   // In coordinates of the document before `prev`: `next` may reach left of `prev` (p2 < p1) and
   // right past its inserted text (e2 > t1End), where a post-`prev` offset x is x - |t1| + l1.
-  const pos = p1 < p2 ? p1 : p2;
+  const pos = Math.min(p1, p2);
   const end = Math.max(p1 + l1, e2 - t1.length + l1);
   const text = t1.slice(0, Math.max(0, p2 - p1)) + t2 + (e2 < t1End ? t1.slice(e2 - p1) : '');
   let deleted: string | undefined;
@@ -40,7 +40,12 @@ function mergePair(prev: Op, next: Op): Op | null | undefined {
 export function normalize(change: Change): Op[] {
   const out: Op[] = [];
   for (const op of change) {
-    let current: Op | null = opFromParts(op.pos, removedLength(op), insertedText(op), op.type === 'insert' ? undefined : op.deleted);
+    let current: Op | null = opFromParts(
+      op.pos,
+      removedLength(op),
+      insertedText(op),
+      op.type === 'insert' ? undefined : op.deleted,
+    );
     // A merge can make the result touch the op before it, or cancel out: keep folding left.
     while (current !== null && out.length > 0) {
       const merged = mergePair(out[out.length - 1]!, current);

@@ -55,7 +55,9 @@ export function insert(pos: number, text: string): Insert {
 
 /** Makes a {@link Delete}; pass `deleted` to make it invertible. */
 export function del(pos: number, len: number, deleted?: string): Delete {
-  return deleted === undefined ? { type: 'delete', pos, len } : { type: 'delete', pos, len, deleted };
+  return deleted === undefined
+    ? { type: 'delete', pos, len }
+    : { type: 'delete', pos, len, deleted };
 }
 
 /** Makes a {@link Replace}; pass `deleted` to make it invertible. */

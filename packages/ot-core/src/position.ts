@@ -55,7 +55,11 @@ export function mapPosition(pos: number, change: Change, assoc: Assoc = 'before'
  * keeps text inserted at its edges outside it, as editors do, so its start maps `'after'` and
  * its end `'before'`.
  */
-export function mapSelection(selection: Selection, change: Change, assoc: Assoc = 'before'): Selection {
+export function mapSelection(
+  selection: Selection,
+  change: Change,
+  assoc: Assoc = 'before',
+): Selection {
   const { anchor, head } = selection;
   if (anchor === head) {
     const pos = mapPosition(anchor, change, assoc).pos;

@@ -1,5 +1,5 @@
-import { DistSpaceError, type Result, err, ok } from './errors.js';
-import { type Change, type Op, del, insert, replace } from './op.js';
+import { DistSpaceError, err, ok, type Result } from './errors.js';
+import { type Change, del, insert, type Op, replace } from './op.js';
 import { isWellFormed } from './unicode.js';
 import { isIndex } from './validate.js';
 
@@ -73,7 +73,8 @@ function buildOp(
   deleted: unknown,
 ): Result<Op> {
   if (!isIndex(pos)) return err(invalid(index, 'pos must be a whole number >= 0'));
-  if (kind !== 'insert' && !isIndex(len)) return err(invalid(index, 'len must be a whole number >= 0'));
+  if (kind !== 'insert' && !isIndex(len))
+    return err(invalid(index, 'len must be a whole number >= 0'));
   let insertedText = '';
   if (kind !== 'delete') {
     const checked = checkText(text, index, 'text');
@@ -87,11 +88,17 @@ function buildOp(
     const checked = checkText(deleted, index, 'deleted text');
     if (checked instanceof DistSpaceError) return err(checked);
     if (checked.length !== length) {
-      return err(invalid(index, `deleted text has ${checked.length} code units but len is ${length}`));
+      return err(
+        invalid(index, `deleted text has ${checked.length} code units but len is ${length}`),
+      );
     }
     deletedText = checked;
   }
-  return ok(kind === 'delete' ? del(pos, length, deletedText) : replace(pos, length, insertedText, deletedText));
+  return ok(
+    kind === 'delete'
+      ? del(pos, length, deletedText)
+      : replace(pos, length, insertedText, deletedText),
+  );
 }
 
 const KIND_BY_NUMBER = ['insert', 'delete', 'replace'] as const;
@@ -141,10 +148,14 @@ export function parseChange(value: unknown, limits: ChangeLimits = {}): Result<O
   }
   if (value.length > maxOps) {
     return err(
-      new DistSpaceError('LIMIT_EXCEEDED', `A change may hold at most ${maxOps} ops; this one has ${value.length}.`, {
-        limit: maxOps,
-        actual: value.length,
-      }),
+      new DistSpaceError(
+        'LIMIT_EXCEEDED',
+        `A change may hold at most ${maxOps} ops; this one has ${value.length}.`,
+        {
+          limit: maxOps,
+          actual: value.length,
+        },
+      ),
     );
   }
   const ops: Op[] = [];
@@ -153,13 +164,19 @@ export function parseChange(value: unknown, limits: ChangeLimits = {}): Result<O
     const parsed = parseOp(value[i], i);
     if (!parsed.ok) return parsed;
     const op = parsed.value;
-    textLength += (op.type === 'delete' ? 0 : op.text.length) + (op.type === 'insert' ? 0 : (op.deleted?.length ?? 0));
+    textLength +=
+      (op.type === 'delete' ? 0 : op.text.length) +
+      (op.type === 'insert' ? 0 : (op.deleted?.length ?? 0));
     if (textLength > maxText) {
       return err(
-        new DistSpaceError('LIMIT_EXCEEDED', `A change may carry at most ${maxText} code units of text.`, {
-          limit: maxText,
-          index: i,
-        }),
+        new DistSpaceError(
+          'LIMIT_EXCEEDED',
+          `A change may carry at most ${maxText} code units of text.`,
+          {
+            limit: maxText,
+            index: i,
+          },
+        ),
       );
     }
     ops.push(op);

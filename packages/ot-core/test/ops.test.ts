@@ -1,7 +1,7 @@
 import {
-  DistSpaceError,
   apply,
   compose,
+  DistSpaceError,
   del,
   insert,
   invert,
@@ -30,7 +30,9 @@ function codeOf(fn: () => unknown): string {
 
 describe('apply to a string', () => {
   it('applies ops in order, each to the result of the one before', () => {
-    expect(apply('hello world', [replace(0, 5, 'goodbye'), del(7, 6), insert(7, '!')])).toBe('goodbye!');
+    expect(apply('hello world', [replace(0, 5, 'goodbye'), del(7, 6), insert(7, '!')])).toBe(
+      'goodbye!',
+    );
   });
 
   it.each([
@@ -75,7 +77,11 @@ describe('invert and withDeletedText', () => {
     expect(change).toEqual([del(4, 6, 'quick '), replace(4, 5, 'red', 'brown'), insert(0, '> ')]);
     const after = apply(doc, change);
     expect(after).toBe('> The red fox');
-    expect(invert(change)).toEqual([del(0, 2, '> '), replace(4, 3, 'brown', 'red'), insert(4, 'quick ')]);
+    expect(invert(change)).toEqual([
+      del(0, 2, '> '),
+      replace(4, 3, 'brown', 'red'),
+      insert(4, 'quick '),
+    ]);
     expect(apply(after, invert(change))).toBe(doc);
   });
 
@@ -100,7 +106,9 @@ describe('normalize and compose', () => {
   });
 
   it('cancels typing that was backspaced and drops no-ops', () => {
-    expect(normalize([insert(2, 'xy'), del(3, 1), del(2, 1), insert(9, ''), del(1, 0)])).toEqual([]);
+    expect(normalize([insert(2, 'xy'), del(3, 1), del(2, 1), insert(9, ''), del(1, 0)])).toEqual(
+      [],
+    );
   });
 
   it('turns a delete followed by an insert at its place into a replace', () => {
@@ -142,9 +150,15 @@ describe('position mapping', () => {
   });
 
   it('keeps text inserted at the edges of a selection outside it', () => {
-    expect(mapSelection({ anchor: 2, head: 5 }, [insert(2, 'ab'), insert(7, 'cd')])).toEqual({ anchor: 4, head: 7 });
+    expect(mapSelection({ anchor: 2, head: 5 }, [insert(2, 'ab'), insert(7, 'cd')])).toEqual({
+      anchor: 4,
+      head: 7,
+    });
     expect(mapSelection({ anchor: 5, head: 2 }, [insert(2, 'ab')])).toEqual({ anchor: 7, head: 4 });
-    expect(mapSelection({ anchor: 3, head: 3 }, [insert(3, 'ab')], 'after')).toEqual({ anchor: 5, head: 5 });
+    expect(mapSelection({ anchor: 3, head: 3 }, [insert(3, 'ab')], 'after')).toEqual({
+      anchor: 5,
+      head: 5,
+    });
   });
 
   it('collapses a selection whose text was deleted', () => {
@@ -186,6 +200,8 @@ describe('plain-data forms', () => {
   });
 
   it('reads both forms of one op to the same value', () => {
-    expect(parseOp([2, 1, 2, 'xy', 'ab'])).toEqual(parseOp({ type: 'replace', pos: 1, len: 2, text: 'xy', deleted: 'ab' }));
+    expect(parseOp([2, 1, 2, 'xy', 'ab'])).toEqual(
+      parseOp({ type: 'replace', pos: 1, len: 2, text: 'xy', deleted: 'ab' }),
+    );
   });
 });

@@ -1,5 +1,4 @@
 import {
-  type Op,
   apply,
   changeToWire,
   compose,
@@ -9,6 +8,7 @@ import {
   mapPosition,
   mapSelection,
   normalize,
+  type Op,
   parseChange,
   splitsSurrogatePair,
   transform,
@@ -17,7 +17,13 @@ import {
 } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundaries, changeFromSeeds, docArb, oneSeedArb, seedsArb } from './support/arbitraries.js';
+import {
+  boundaries,
+  changeFromSeeds,
+  docArb,
+  oneSeedArb,
+  seedsArb,
+} from './support/arbitraries.js';
 
 const insertedLength = (change: readonly Op[]) =>
   change.reduce((n, op) => n + (op.type === 'delete' ? 0 : op.text.length), 0);
@@ -37,14 +43,20 @@ describe('transform', () => {
 
   it('TP1 holds for lists (transformX), and transformX agrees with transform', () => {
     fc.assert(
-      fc.property(docArb, seedsArb(), seedsArb(), fc.constantFrom('left' as const, 'right' as const), (doc, sa, sb, side) => {
-        const a = changeFromSeeds(doc, sa);
-        const b = changeFromSeeds(doc, sb);
-        const [a2, b2] = transformX(a, b, side);
-        expect(apply(apply(doc, a), b2)).toBe(apply(apply(doc, b), a2));
-        expect(a2).toEqual(transform(a, b, side));
-        expect(b2).toEqual(transform(b, a, side === 'left' ? 'right' : 'left'));
-      }),
+      fc.property(
+        docArb,
+        seedsArb(),
+        seedsArb(),
+        fc.constantFrom('left' as const, 'right' as const),
+        (doc, sa, sb, side) => {
+          const a = changeFromSeeds(doc, sa);
+          const b = changeFromSeeds(doc, sb);
+          const [a2, b2] = transformX(a, b, side);
+          expect(apply(apply(doc, a), b2)).toBe(apply(apply(doc, b), a2));
+          expect(a2).toEqual(transform(a, b, side));
+          expect(b2).toEqual(transform(b, a, side === 'left' ? 'right' : 'left'));
+        },
+      ),
     );
   });
 
@@ -53,7 +65,10 @@ describe('transform', () => {
       fc.property(docArb, seedsArb(), seedsArb(), (doc, sa, sb) => {
         const a = changeFromSeeds(doc, sa);
         // b only inserts: everything a's change leaves, plus all of b's text, must be there.
-        const b = changeFromSeeds(doc, sb.map((s) => ({ ...s, kind: 'insert' as const })));
+        const b = changeFromSeeds(
+          doc,
+          sb.map((s) => ({ ...s, kind: 'insert' as const })),
+        );
         const afterA = apply(doc, a);
         const merged = apply(afterA, transform(b, a, 'right'));
         expect(merged.length).toBe(afterA.length + insertedLength(b));

@@ -1,7 +1,13 @@
-import { type Op, apply, compose, transform, transformX } from '@dist-space/ot-core';
+import { apply, compose, type Op, transform, transformX } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { changeFromSeeds, docArb, type OpSeed, opSeedArb, seedsArb } from './support/arbitraries.js';
+import {
+  changeFromSeeds,
+  docArb,
+  type OpSeed,
+  opSeedArb,
+  seedsArb,
+} from './support/arbitraries.js';
 
 // An ot.js-style simulation: one sequencer, several clients with the three-state pending
 // machine (Synchronized, AwaitingConfirm, AwaitingWithBuffer), FIFO links per client and a
@@ -83,14 +89,20 @@ type Action =
   | { kind: 'toServer'; client: number }
   | { kind: 'toClient'; client: number };
 
-function run(doc: string, clientCount: number, actions: Action[]): { server: string; clients: string[] } {
+function run(
+  doc: string,
+  clientCount: number,
+  actions: Action[],
+): { server: string; clients: string[] } {
   const server = new Sequencer(doc);
   const clients = Array.from({ length: clientCount }, () => new SimClient(doc));
   const sequence = (from: number) => {
     const msg = clients[from]!.up.shift();
     if (msg === undefined) return;
     const change = server.receive(msg);
-    clients.forEach((c, i) => c.down.push(i === from ? { kind: 'ack' } : { kind: 'remote', change }));
+    clients.forEach((c, i) => {
+      c.down.push(i === from ? { kind: 'ack' } : { kind: 'remote', change });
+    });
   };
   for (const action of actions) {
     const i = action.client % clientCount;
@@ -127,10 +139,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 describe('client/server simulation', () => {
   it('every client converges to the server document, whatever the delivery order', () => {
     fc.assert(
-      fc.property(docArb, fc.integer({ min: 3, max: 5 }), fc.array(actionArb, { maxLength: 60 }), (doc, n, actions) => {
-        const { server, clients } = run(doc, n, actions);
-        for (const c of clients) expect(c).toBe(server);
-      }),
+      fc.property(
+        docArb,
+        fc.integer({ min: 3, max: 5 }),
+        fc.array(actionArb, { maxLength: 60 }),
+        (doc, n, actions) => {
+          const { server, clients } = run(doc, n, actions);
+          for (const c of clients) expect(c).toBe(server);
+        },
+      ),
       { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) },
     );
     expect(concurrentSubmissions).toBeGreaterThan(0);
@@ -138,19 +155,24 @@ describe('client/server simulation', () => {
 
   it('keeps every client edit when only inserts happen', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(7), opSeedArb), { maxLength: 30 }), fc.array(fc.nat(7), { maxLength: 40 }), (edits, order) => {
-        const actions: Action[] = [];
-        let inserted = 0;
-        edits.forEach(([client, seed], k) => {
-          actions.push({ kind: 'edit', client, seeds: [{ ...seed, kind: 'insert' }] });
-          inserted += seed.text.length;
-          const deliver = order[k];
-          if (deliver !== undefined) actions.push({ kind: k % 2 ? 'toServer' : 'toClient', client: deliver });
-        });
-        const { server, clients } = run('', 3, actions);
-        expect(server.length).toBe(inserted);
-        for (const c of clients) expect(c).toBe(server);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(7), opSeedArb), { maxLength: 30 }),
+        fc.array(fc.nat(7), { maxLength: 40 }),
+        (edits, order) => {
+          const actions: Action[] = [];
+          let inserted = 0;
+          edits.forEach(([client, seed], k) => {
+            actions.push({ kind: 'edit', client, seeds: [{ ...seed, kind: 'insert' }] });
+            inserted += seed.text.length;
+            const deliver = order[k];
+            if (deliver !== undefined)
+              actions.push({ kind: k % 2 ? 'toServer' : 'toClient', client: deliver });
+          });
+          const { server, clients } = run('', 3, actions);
+          expect(server.length).toBe(inserted);
+          for (const c of clients) expect(c).toBe(server);
+        },
+      ),
     );
   });
 });

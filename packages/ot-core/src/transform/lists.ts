@@ -1,5 +1,5 @@
-import { type Op, isNoop } from '../op.js';
-import { type Side, opposite } from './side.js';
+import { isNoop, type Op } from '../op.js';
+import { opposite, type Side } from './side.js';
 
 /** A pairwise transform: the ops that do what `a` did, on the document after `b`. */
 export type PairTransform = (a: Op, b: Op, side: Side) => Op[];

@@ -1,4 +1,4 @@
-import { type Delete, type Insert, type Op, del, insert } from '../op.js';
+import { type Delete, del, type Insert, insert, type Op } from '../op.js';
 import type { Side } from './side.js';
 
 // The four pairs of primitive ops. Each returns the ops that do what `a` did, on the document
@@ -52,5 +52,5 @@ export function transformDeleteDelete(a: Delete, b: Delete, _side: Side): Op[] {
     a.deleted === undefined
       ? undefined
       : a.deleted.slice(0, keptBefore) + a.deleted.slice(a.len - keptAfter);
-  return [del(a.pos < b.pos ? a.pos : b.pos, kept, deleted)];
+  return [del(Math.min(a.pos, b.pos), kept, deleted)];
 }

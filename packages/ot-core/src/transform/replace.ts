@@ -1,4 +1,13 @@
-import { type Delete, type Insert, type Op, type Replace, del, insert, isNoop, replace } from '../op.js';
+import {
+  type Delete,
+  del,
+  type Insert,
+  insert,
+  isNoop,
+  type Op,
+  type Replace,
+  replace,
+} from '../op.js';
 import { transformLists } from './lists.js';
 import {
   transformDeleteDelete,

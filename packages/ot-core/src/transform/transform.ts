@@ -53,7 +53,8 @@ export function transformOp(a: Op, b: Op, side: Side): Op[] {
  * @returns a new change; the inputs are not modified
  */
 export function transform(change: Change, against: Change, side: Side): Op[] {
-  if (change.length === 1 && against.length === 1) return transformOp(change[0]!, against[0]!, side);
+  if (change.length === 1 && against.length === 1)
+    return transformOp(change[0]!, against[0]!, side);
   return transformLists(change, against, side, transformOp)[0];
 }
 

@@ -1,15 +1,19 @@
+import { apply, del, insert, type Op, replace } from '@dist-space/ot-core';
 import fc from 'fast-check';
-import { type Op, apply, del, insert, replace } from '@dist-space/ot-core';
 
 // Documents and texts are built from pieces that stress the edges: surrogate pairs (emoji, one
 // with a skin-tone modifier), CRLF and LF, and a character outside ASCII but inside the BMP.
 const PIECES = ['a', 'b', 'c', 'x', ' ', '\n', '\r\n', '😀', '👍🏽', 'é', '中'];
 
 /** A random document with emoji and CRLF. */
-export const docArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 24 }).map((p) => p.join(''));
+export const docArb = fc
+  .array(fc.constantFrom(...PIECES), { maxLength: 24 })
+  .map((p) => p.join(''));
 
 /** Random text to insert (possibly empty). */
-export const textArb = fc.array(fc.constantFrom(...PIECES), { maxLength: 4 }).map((p) => p.join(''));
+export const textArb = fc
+  .array(fc.constantFrom(...PIECES), { maxLength: 4 })
+  .map((p) => p.join(''));
 
 /**
  * The shape of one op, independent of any document; `opFromSeed` turns it into a valid op on a
