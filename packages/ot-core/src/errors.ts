@@ -1,22 +1,38 @@
 /**
- * Stable error codes shared by every Dist-Space package. A code never changes meaning once
- * published; docs/errors.md lists each with its cause and what to do about it.
+ * The registry of stable error codes. Each package adds its own codes to it by declaration
+ * merging, next to the code that raises them:
+ *
+ * ```ts
+ * declare module '@dist-space/ot-core' {
+ *   interface DistSpaceErrorCodes {
+ *     /** A path names no file or directory. *\/
+ *     NOT_FOUND: true;
+ *   }
+ * }
+ * ```
+ *
+ * so that {@link ErrorCode} is the union of every code of the packages a program imports. A code
+ * never changes meaning once published; docs/errors.md lists each with its cause and what to do.
  */
-export type ErrorCode =
+export interface DistSpaceErrorCodes {
   /** An op or change does not have the shape of one (wrong type, missing field, bad number). */
-  | 'INVALID_OP'
+  INVALID_OP: true;
   /** An op addresses a position or range outside the document it is applied to. */
-  | 'OUT_OF_RANGE'
+  OUT_OF_RANGE: true;
   /** An op would cut a UTF-16 surrogate pair in two, or inserts text with a lone surrogate. */
-  | 'SPLITS_SURROGATE_PAIR'
+  SPLITS_SURROGATE_PAIR: true;
   /** A change cannot be inverted because a delete or replace does not carry its deleted text. */
-  | 'NOT_INVERTIBLE'
+  NOT_INVERTIBLE: true;
   /** A delete or replace carries `deleted` text that differs from what the document holds there. */
-  | 'DELETED_TEXT_MISMATCH'
+  DELETED_TEXT_MISMATCH: true;
   /** A line or column given to a position conversion lies outside the document. */
-  | 'INVALID_POSITION'
+  INVALID_POSITION: true;
   /** Untrusted input exceeds a configured limit (op count, text length). */
-  | 'LIMIT_EXCEEDED';
+  LIMIT_EXCEEDED: true;
+}
+
+/** A stable error code: one of the keys of {@link DistSpaceErrorCodes}. */
+export type ErrorCode = keyof DistSpaceErrorCodes;
 
 /** Extra machine-readable facts about an error (the op index, the offending position, ...). */
 export type ErrorDetails = Readonly<Record<string, unknown>>;

@@ -10,6 +10,7 @@ export { apply, applyInPlace, type Document, tryApply, withDeletedText } from '.
 export {
   attempt,
   DistSpaceError,
+  type DistSpaceErrorCodes,
   type ErrorCode,
   type ErrorDetails,
   err,
