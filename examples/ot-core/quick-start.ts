@@ -1,10 +1,10 @@
 import {
-  Text,
   apply,
   insert,
   invert,
   mapPosition,
   replace,
+  Text,
   transform,
   withDeletedText,
 } from '@dist-space/ot-core';

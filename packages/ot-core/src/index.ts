@@ -41,6 +41,7 @@ export {
   mapSelection,
   type Selection,
 } from './position.js';
+export { type Line, type LineColumn, MutableText, Text, TextView } from './text/text.js';
 export {
   transformDeleteDelete,
   transformDeleteInsert,
@@ -67,4 +68,3 @@ export {
   parseOp,
   type WireOp,
 } from './wire.js';
-// export { MutableText, Text } from './text/text.js';

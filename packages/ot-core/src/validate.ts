@@ -24,6 +24,10 @@ function isPairCut(doc: CodeUnits, pos: number): boolean {
   return high >= 0xd800 && high <= 0xdbff;
 }
 
+function describe(kind: string, index: number): string {
+  return index < 0 ? kind : `Op ${index} (${kind})`;
+}
+
 /**
  * Checks that `op` can be applied to `doc`: whole non-negative numbers, a range inside the
  * document, no cut through a surrogate pair, and inserted text without lone surrogates.
@@ -32,34 +36,68 @@ function isPairCut(doc: CodeUnits, pos: number): boolean {
  * @throws DistSpaceError `INVALID_OP`, `OUT_OF_RANGE` or `SPLITS_SURROGATE_PAIR`
  */
 export function checkOpAgainst(doc: CodeUnits, op: Op, index = 0): void {
-  const len = op.type === 'insert' ? 0 : op.len;
-  if (!isIndex(op.pos) || !isIndex(len)) {
+  checkEdit(
+    doc,
+    op.pos,
+    op.type === 'insert' ? 0 : op.len,
+    op.type === 'delete' ? '' : op.text,
+    op.type,
+    index,
+  );
+}
+
+/**
+ * Checks an edit that replaces `len` code units at `pos` by `text`, as {@link checkOpAgainst}
+ * does for an op. `index` is the op's index in its change, or -1 for a direct call on a text,
+ * where `kind` names the method.
+ *
+ * @throws DistSpaceError `INVALID_OP`, `OUT_OF_RANGE` or `SPLITS_SURROGATE_PAIR`
+ */
+export function checkEdit(
+  doc: CodeUnits,
+  pos: number,
+  len: number,
+  text: string,
+  kind: string,
+  index: number,
+): void {
+  if (!isIndex(pos) || !isIndex(len)) {
     throw new DistSpaceError(
       'INVALID_OP',
-      `Op ${index} (${op.type}) has position ${String(op.pos)} and length ${String(len)}; both must be whole numbers >= 0.`,
-      { index, pos: op.pos, len },
+      `${describe(kind, index)} has position ${String(pos)} and length ${String(len)}; both must be whole numbers >= 0.`,
+      { index, pos, len },
     );
   }
-  const end = op.pos + len;
+  const end = pos + len;
   if (end > doc.length) {
     throw new DistSpaceError(
       'OUT_OF_RANGE',
-      `Op ${index} (${op.type}) addresses ${op.pos}..${end}, but the document is only ${doc.length} code units long; the op was made for another version of the document.`,
-      { index, pos: op.pos, len, length: doc.length },
+      `${describe(kind, index)} addresses ${pos}..${end}, but the document is only ${doc.length} code units long; the op was made for another version of the document.`,
+      { index, pos, len, length: doc.length },
     );
   }
-  if (isPairCut(doc, op.pos) || (len > 0 && isPairCut(doc, end))) {
+  if (isPairCut(doc, pos) || (len > 0 && isPairCut(doc, end))) {
     throw new DistSpaceError(
       'SPLITS_SURROGATE_PAIR',
-      `Op ${index} (${op.type}) at ${op.pos}..${end} would cut a surrogate pair in two; positions count UTF-16 code units and must fall between whole characters.`,
-      { index, pos: op.pos, len },
+      `${describe(kind, index)} at ${pos}..${end} would cut a surrogate pair in two; positions count UTF-16 code units and must fall between whole characters.`,
+      { index, pos, len },
     );
   }
-  if (op.type !== 'delete' && !isWellFormed(op.text)) {
+  if (typeof text !== 'string') {
+    throw new DistSpaceError(
+      'INVALID_OP',
+      `${describe(kind, index)} has text that is not a string.`,
+      {
+        index,
+        pos,
+      },
+    );
+  }
+  if (!isWellFormed(text)) {
     throw new DistSpaceError(
       'SPLITS_SURROGATE_PAIR',
-      `Op ${index} (${op.type}) inserts text with a lone surrogate; inserted text must be well-formed UTF-16.`,
-      { index, pos: op.pos },
+      `${describe(kind, index)} inserts text with a lone surrogate; inserted text must be well-formed UTF-16.`,
+      { index, pos },
     );
   }
 }
