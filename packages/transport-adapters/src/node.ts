@@ -1,0 +1,26 @@
+/**
+ * `@dist-space/transport-adapters/node`: the Node adapters. TCP with 4-byte length-prefixed
+ * frames, and WebSocket on `ws` (server and client). Both listeners admit and watch their
+ * connections with the package's `ConnectionManager`.
+ *
+ * @packageDocumentation
+ */
+
+import './errors.js';
+
+export {
+  connectTcp,
+  listenTcp,
+  TcpConnection,
+  type TcpConnectOptions,
+  TcpListener,
+  type TcpListenOptions,
+} from './node/tcp.js';
+export {
+  connectNodeWebSocket,
+  listenWebSocket,
+  NodeWebSocketConnection,
+  type NodeWebSocketConnectOptions,
+  WebSocketListener,
+  type WebSocketListenOptions,
+} from './node/websocket.js';
