@@ -50,7 +50,6 @@ export class MemoryNetwork {
   readonly scheduler: Scheduler;
   private readonly listeners = new Map<string, MemoryListener>();
   private readonly links = new Map<string, MemoryLink>();
-  private clientNumber = 1;
 
   constructor(private readonly options: MemoryNetworkOptions = {}) {
     this.random = seededRandom(options.seed ?? 1);
@@ -91,7 +90,7 @@ export class MemoryNetwork {
     const server = new MemoryConnection({
       ...listener.connectionOptions,
       kind: 'memory',
-      remoteAddress: options.remoteAddress ?? `memory-client-${this.clientNumber++}`,
+      remoteAddress: options.remoteAddress ?? 'memory-client',
     });
     const link = new MemoryLink(this, client, server, () => {
       this.links.delete(client.id);

@@ -39,7 +39,10 @@ export class TcpConnection extends BaseConnection {
       control: (_type, content) => this.receiveCloseFrame(content),
     });
     socket.on('data', (chunk: Buffer) => {
-      const error = this.decoder.push(chunk);
+      // A plain Uint8Array view, so that frames are Uint8Arrays on every transport, not Buffers.
+      const error = this.decoder.push(
+        new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+      );
       if (error !== undefined) this.close(error.code, error.message);
     });
     socket.on('error', (error) => {
