@@ -24,7 +24,7 @@ export function describeFrames(harness: ConformanceHarness): void {
       server.onMessage((frame) => server.send(frame));
       const echoes = new FrameLog(client);
       const sizes = Array.from({ length: 300 }, (_, i) => (i * 997) % 3_000);
-      sizes.forEach((size, i) => expect(client.send(patternFrame(size, i)).ok).toBe(true));
+      expect(sizes.every((size, i) => client.send(patternFrame(size, i)).ok)).toBe(true);
       const received = await echoes.waitFor(sizes.length);
       expect(received.map((frame) => frame.byteLength)).toEqual(sizes);
       expect(received.every((frame, i) => bytesEqual(frame, patternFrame(sizes[i] ?? 0, i)))).toBe(
