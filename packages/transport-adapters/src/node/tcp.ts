@@ -119,6 +119,8 @@ export interface TcpListenOptions extends ConnectionManagerOptions {
   readonly host?: string;
   /** The port; 0 (the default) picks a free one, see {@link TcpListener.port}. */
   readonly port?: number;
+  /** The kernel's queue of connections not yet accepted. Default 511 (Node's). */
+  readonly backlog?: number;
 }
 
 /** A TCP server whose connections are admitted and watched by a `ConnectionManager`. */
@@ -156,7 +158,7 @@ export function listenTcp(options: TcpListenOptions = {}): Promise<TcpListener> 
   const server = createServer({ noDelay: true });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen({ port: options.port ?? 0, host, backlog: options.backlog }, () => {
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;

@@ -86,6 +86,8 @@ export interface WebSocketListenOptions extends ConnectionManagerOptions {
   readonly host?: string;
   /** The port when the listener starts its own HTTP server; 0 (the default) picks a free one. */
   readonly port?: number;
+  /** The kernel's queue of connections not yet accepted, for its own HTTP server. Default 511. */
+  readonly backlog?: number;
   /** Accept upgrades only on this path (say `/dist-space`). Default: any path. */
   readonly path?: string;
   /**
@@ -154,7 +156,7 @@ export async function listenWebSocket(
     const server = ownServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
+      server.listen({ port: options.port ?? 0, host, backlog: options.backlog }, () => {
         server.off('error', reject);
         resolve();
       });
