@@ -72,6 +72,18 @@ export interface Connection {
 }
 
 /**
+ * A connection whose reading can be paused (the TCP, `ws` and in-memory adapters; the standard
+ * browser WebSocket API has no way to do it). While paused, frames wait in the kernel or the
+ * network and the peer's send buffer grows until its backpressure or slow-consumer bound applies.
+ */
+export interface PausableConnection extends Connection {
+  /** Stops reading: for flow control (the layer above is overwhelmed), and for tests. */
+  pauseReading(): void;
+  /** Reads again, starting with what waited. */
+  resumeReading(): void;
+}
+
+/**
  * A connection a listener accepted, watched by the {@link ConnectionManager}: until
  * {@link ServerConnection.markReady} is called it must complete its handshake before the deadline;
  * afterwards it is kept alive by heartbeats. `send` answers `err(SLOW_CONSUMER)` and terminates

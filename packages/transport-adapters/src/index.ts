@@ -18,6 +18,7 @@ export type {
   ConnectionEvent,
   ConnectionState,
   Listener,
+  PausableConnection,
   ServerConnection,
   Unsubscribe,
 } from './connection.js';
@@ -31,9 +32,7 @@ export {
 export { ListenerBase } from './listener-base.js';
 export { ConnectionManager, type ConnectionManagerOptions, type Refusal } from './manager.js';
 export {
-  MemoryConnection,
   type MemoryConnectOptions,
-  MemoryListener,
   MemoryNetwork,
   type MemoryNetworkOptions,
 } from './memory.js';

@@ -1,6 +1,6 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { BaseConnection } from './base-connection.js';
-import type { CloseCode, Connection } from './connection.js';
+import type { CloseCode, Connection, Listener, PausableConnection } from './connection.js';
 import type { ConnectionOptions } from './limits.js';
 import { ListenerBase } from './listener-base.js';
 import type { ConnectionManagerOptions } from './manager.js';
@@ -60,7 +60,7 @@ export class MemoryNetwork {
    * Starts a listener reachable as `name`. Throws a `RangeError` if the name is taken: that is a
    * mistake in the test, not a network condition.
    */
-  listen(name: string, options: ConnectionManagerOptions = {}): MemoryListener {
+  listen(name: string, options: ConnectionManagerOptions = {}): Listener {
     if (this.listeners.has(name)) {
       throw new RangeError(`An in-memory listener named ${name} is already listening.`);
     }
@@ -72,7 +72,7 @@ export class MemoryNetwork {
   }
 
   /** Connects to the listener named `name` after one latency. `CONNECT_FAILED` if there is none. */
-  connect(name: string, options: MemoryConnectOptions = {}): Promise<Result<MemoryConnection>> {
+  connect(name: string, options: MemoryConnectOptions = {}): Promise<Result<PausableConnection>> {
     const listener = this.listeners.get(name);
     if (listener === undefined) {
       return Promise.resolve(
@@ -124,18 +124,17 @@ export class MemoryNetwork {
     return latency.min + this.random() * (latency.max - latency.min);
   }
 
-  /** Draws the faults for one frame sent on `link`. */
-  injectFaults(link: MemoryLink): void {
+  /** Draws the fault, if any, that strikes the connection of one frame being sent. */
+  drawFault(): 'cut' | 'blackhole' | undefined {
     const { disconnectProbability = 0, blackholeProbability = 0 } = this.options;
-    if (disconnectProbability > 0 && this.random() < disconnectProbability) link.cut();
-    else if (blackholeProbability > 0 && this.random() < blackholeProbability) {
-      link.blackholed = true;
-    }
+    if (disconnectProbability > 0 && this.random() < disconnectProbability) return 'cut';
+    if (blackholeProbability > 0 && this.random() < blackholeProbability) return 'blackhole';
+    return undefined;
   }
 }
 
 /** The server side of an in-memory network, reachable by name. */
-export class MemoryListener extends ListenerBase {
+class MemoryListener extends ListenerBase {
   constructor(
     readonly address: string,
     options: ConnectionManagerOptions,
@@ -156,12 +155,11 @@ export class MemoryListener extends ListenerBase {
 }
 
 /**
- * One end of an in-memory connection. Besides the {@link Connection} interface it can stop
- * reading, as a peer that does not read would: frames then wait and the sender's
- * `bufferedAmount` grows.
+ * One end of an in-memory connection. It can stop reading, as a peer that does not read would:
+ * frames then wait and the sender's `bufferedAmount` grows.
  */
-export class MemoryConnection extends BaseConnection {
-  /** @internal The link this end belongs to, set once by the link. */
+class MemoryConnection extends BaseConnection implements PausableConnection {
+  /** The link this end belongs to, set once by the link. */
   link!: MemoryLink;
   private paused = false;
 
@@ -180,12 +178,12 @@ export class MemoryConnection extends BaseConnection {
     this.link.inbound(this).arm();
   }
 
-  /** @internal True while this end does not read. */
+  /** True while this end does not read. */
   get readingPaused(): boolean {
     return this.paused;
   }
 
-  /** @internal A frame arrived from the peer. */
+  /** A frame arrived from the peer. */
   arrive(item: PipeItem): void {
     if (item.kind === 'frame') {
       this.receiveFrame(item.frame);
@@ -195,17 +193,17 @@ export class MemoryConnection extends BaseConnection {
     }
   }
 
-  /** @internal The peer's close arrived there: this end's close is complete. */
+  /** The peer's close arrived there: this end's close is complete. */
   closeDelivered(): void {
     this.transportClosed();
   }
 
-  /** @internal The link is gone without a close. */
+  /** The link is gone without a close. */
   linkGone(reason: string): void {
     this.transportClosed({ code: 'CONNECTION_CLOSED', reason, initiator: 'remote' });
   }
 
-  /** @internal The sender's buffer shrank. */
+  /** The sender's buffer shrank. */
   bufferShrank(): void {
     this.checkDrain();
   }
@@ -254,7 +252,9 @@ class MemoryLink {
 
   send(from: MemoryConnection, item: PipeItem): void {
     if (this.broken) return;
-    if (item.kind === 'frame') this.network.injectFaults(this);
+    const fault = item.kind === 'frame' ? this.network.drawFault() : undefined;
+    if (fault === 'cut') this.cut();
+    else if (fault === 'blackhole') this.blackholed = true;
     if (this.broken || this.blackholed) return;
     this.outbound(from).push(item);
   }

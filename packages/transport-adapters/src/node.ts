@@ -11,16 +11,14 @@ import './errors.js';
 export {
   connectTcp,
   listenTcp,
-  TcpConnection,
   type TcpConnectOptions,
-  TcpListener,
+  type TcpListener,
   type TcpListenOptions,
 } from './node/tcp.js';
 export {
   connectNodeWebSocket,
   listenWebSocket,
-  NodeWebSocketConnection,
   type NodeWebSocketConnectOptions,
-  WebSocketListener,
+  type WebSocketListener,
   type WebSocketListenOptions,
 } from './node/websocket.js';

@@ -1,40 +1,43 @@
+import type { Result } from '@dist-space/ot-core';
 import { WebSocket } from 'ws';
-import { connectWebSocket, MemoryNetwork, type WebSocketConstructorLike } from '../src/index.js';
+import {
+  connectWebSocket,
+  MemoryNetwork,
+  type PausableConnection,
+  type WebSocketConstructorLike,
+} from '../src/index.js';
 import {
   connectNodeWebSocket,
   connectTcp,
   listenTcp,
   listenWebSocket,
-  TcpListener,
+  type TcpListener,
 } from '../src/node.js';
-import { runTransportConformance } from '../src/testing.js';
+import { type ConformanceClient, runTransportConformance } from '../src/testing.js';
+
+/** A client for the suite from a connection that can pause reading itself. */
+function pausable(result: Result<PausableConnection>): ConformanceClient {
+  if (!result.ok) throw result.error;
+  const connection = result.value;
+  return {
+    connection,
+    pauseReading: () => connection.pauseReading(),
+    resumeReading: () => connection.resumeReading(),
+  };
+}
 
 runTransportConformance('TCP', () => ({
   listen: (options) => listenTcp(options),
   async connect(listener, options) {
-    if (!(listener instanceof TcpListener)) throw new Error('Expected a TCP listener.');
-    const result = await connectTcp({ host: '127.0.0.1', port: listener.port, ...options });
-    if (!result.ok) throw result.error;
-    const connection = result.value;
-    return {
-      connection,
-      pauseReading: () => connection.pauseReading(),
-      resumeReading: () => connection.resumeReading(),
-    };
+    const { port } = listener as TcpListener;
+    return pausable(await connectTcp({ host: '127.0.0.1', port, ...options }));
   },
 }));
 
 runTransportConformance('WebSocket (ws server, ws client)', () => ({
   listen: (options) => listenWebSocket(options),
   async connect(listener, options) {
-    const result = await connectNodeWebSocket(listener.address, options);
-    if (!result.ok) throw result.error;
-    const connection = result.value;
-    return {
-      connection,
-      pauseReading: () => connection.pauseReading(),
-      resumeReading: () => connection.resumeReading(),
-    };
+    return pausable(await connectNodeWebSocket(listener.address, options));
   },
 }));
 
@@ -69,14 +72,7 @@ runTransportConformance('in-memory (latency 0-3 ms)', () => {
   return {
     listen: async (options) => network.listen(`server-${listeners++}`, options),
     async connect(listener, options) {
-      const result = await network.connect(listener.address, options);
-      if (!result.ok) throw result.error;
-      const connection = result.value;
-      return {
-        connection,
-        pauseReading: () => connection.pauseReading(),
-        resumeReading: () => connection.resumeReading(),
-      };
+      return pausable(await network.connect(listener.address, options));
     },
   };
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection, Listener } from '../src/index.js';
+import type { Connection } from '../src/index.js';
 import { seededRandom } from '../src/index.js';
 import {
   connectNodeWebSocket,
@@ -22,8 +22,8 @@ import { type RawTransport, rawHttpPeer, rawTcp, rawWebSocket } from './support/
 
 interface Target {
   readonly raw: RawTransport;
-  listen(): Promise<Listener & { port: number }>;
-  connect(listener: Listener & { port: number }): Promise<Connection>;
+  listen(): Promise<TcpListener | WebSocketListener>;
+  connect(listener: TcpListener | WebSocketListener): Promise<Connection>;
 }
 
 const targets: Target[] = [
@@ -58,13 +58,13 @@ for (const target of targets) {
   const { raw } = target;
 
   describe(`hostile peers against a real ${raw.name} server on 127.0.0.1`, () => {
-    let listener: (TcpListener | WebSocketListener) & Listener & { port: number };
+    let listener: TcpListener | WebSocketListener;
     let app: HostileServerApp;
     let good: GoodClient;
     let memory: MemoryProbe;
 
     beforeAll(async () => {
-      listener = (await target.listen()) as typeof listener;
+      listener = await target.listen();
       app = new HostileServerApp(listener);
       good = new GoodClient(await target.connect(listener));
       good.start();

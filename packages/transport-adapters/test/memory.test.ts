@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   type Connection,
   ManualScheduler,
-  type MemoryConnection,
   MemoryNetwork,
   type MemoryNetworkOptions,
+  type PausableConnection,
   type ServerConnection,
 } from '../src/index.js';
 
@@ -21,7 +21,7 @@ function setup(options: MemoryNetworkOptions = {}) {
     servers.push(server);
     server.onMessage((frame) => arrivals.push(new TextDecoder().decode(frame)));
   });
-  const connect = async (remoteAddress?: string): Promise<MemoryConnection> => {
+  const connect = async (remoteAddress?: string): Promise<PausableConnection> => {
     const pending = network.connect('server', { remoteAddress });
     await scheduler.advance(1_000);
     const result = await pending;

@@ -2,7 +2,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { BaseConnection, type BaseConnectionInit } from '../base-connection.js';
 import { encodeCloseText, parseCloseText, TCP_CLOSE_TEXT_BYTES } from '../close-reason.js';
-import type { CloseCode } from '../connection.js';
+import type { CloseCode, Listener, PausableConnection } from '../connection.js';
 import type { ConnectionOptions } from '../limits.js';
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
@@ -22,12 +22,11 @@ const COALESCE_BELOW = 16 * 1024;
  * A connection over a TCP socket, framed as in `tcp-framing.ts`: a 4-byte big-endian length, then
  * the frame. A close sends a close control frame with the code and reason, then ends the socket.
  */
-export class TcpConnection extends BaseConnection {
+class TcpConnection extends BaseConnection implements PausableConnection {
   private readonly decoder: FrameDecoder;
   private lastError: Error | undefined;
   private readonly afterWrite = () => this.checkDrain();
 
-  /** @internal Use {@link connectTcp} or {@link listenTcp}. */
   constructor(
     private readonly socket: Socket,
     init: Omit<BaseConnectionInit, 'kind' | 'remoteAddress'>,
@@ -66,15 +65,10 @@ export class TcpConnection extends BaseConnection {
     return this.socket.writableLength;
   }
 
-  /**
-   * Stops reading from the socket: frames wait in the kernel, and the peer's send buffer grows
-   * until its own backpressure (or slow-consumer bound) applies. For flow control, and for tests.
-   */
   pauseReading(): void {
     this.socket.pause();
   }
 
-  /** Reads from the socket again. */
   resumeReading(): void {
     this.socket.resume();
   }
@@ -124,15 +118,19 @@ export interface TcpListenOptions extends ConnectionManagerOptions {
 }
 
 /** A TCP server whose connections are admitted and watched by a `ConnectionManager`. */
-export class TcpListener extends ListenerBase {
+export interface TcpListener extends Listener {
+  /** The host the listener is bound to. */
+  readonly host: string;
+  /** The port the listener is bound to (the one picked, when asked for port 0). */
+  readonly port: number;
+}
+
+class TcpServerListener extends ListenerBase implements TcpListener {
   readonly address: string;
 
-  /** @internal Use {@link listenTcp}. */
   constructor(
     private readonly server: Server,
-    /** The host the listener is bound to. */
     readonly host: string,
-    /** The port the listener is bound to. */
     readonly port: number,
     options: ConnectionManagerOptions,
   ) {
@@ -162,7 +160,7 @@ export function listenTcp(options: TcpListenOptions = {}): Promise<TcpListener> 
       server.off('error', reject);
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      resolve(new TcpListener(server, host, port, options));
+      resolve(new TcpServerListener(server, host, port, options));
     });
   });
 }
@@ -178,7 +176,7 @@ export interface TcpConnectOptions extends ConnectionOptions {
 }
 
 /** Opens a TCP connection. Resolves to `CONNECT_FAILED` if it cannot be opened in time. */
-export function connectTcp(options: TcpConnectOptions): Promise<Result<TcpConnection>> {
+export function connectTcp(options: TcpConnectOptions): Promise<Result<PausableConnection>> {
   const { host, port, localAddress, connectTimeoutMs = 10_000, ...connectionOptions } = options;
   return new Promise((resolve) => {
     const socket = createConnection({ host, port, localAddress, noDelay: true });

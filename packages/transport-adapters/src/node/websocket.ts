@@ -8,7 +8,7 @@ import {
   WEBSOCKET_CLOSE_TEXT_BYTES,
   websocketStatusFor,
 } from '../close-reason.js';
-import type { CloseCode, CloseInfo } from '../connection.js';
+import type { CloseCode, CloseInfo, Listener, PausableConnection } from '../connection.js';
 import { type ConnectionOptions, resolveConnectionOptions, resolveLimits } from '../limits.js';
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
@@ -18,12 +18,11 @@ import { normaliseAddress } from './address.js';
  * A connection over a `ws` WebSocket, sending binary frames. `ws` enforces `maxFrameSize` as its
  * `maxPayload`: a larger frame is refused from its header, before its body is buffered.
  */
-export class NodeWebSocketConnection extends BaseConnection {
+class NodeWebSocketConnection extends BaseConnection implements PausableConnection {
   /** Why `ws` itself gave up on the connection, if it did (a frame over the limit, bad framing). */
   private failure: CloseInfo | undefined;
   private readonly afterWrite = () => this.checkDrain();
 
-  /** @internal Use {@link connectNodeWebSocket} or {@link listenWebSocket}. */
   constructor(
     private readonly socket: WebSocket,
     remoteAddress: string,
@@ -51,15 +50,10 @@ export class NodeWebSocketConnection extends BaseConnection {
     return this.socket.bufferedAmount;
   }
 
-  /**
-   * Stops reading from the socket: frames wait in the kernel, and the peer's send buffer grows
-   * until its own backpressure (or slow-consumer bound) applies. For flow control, and for tests.
-   */
   pauseReading(): void {
     this.socket.pause();
   }
 
-  /** Reads from the socket again. */
   resumeReading(): void {
     this.socket.resume();
   }
@@ -103,14 +97,17 @@ export interface WebSocketListenOptions extends ConnectionManagerOptions {
 }
 
 /** A WebSocket server (on `ws`) whose connections are admitted and watched by a `ConnectionManager`. */
-export class WebSocketListener extends ListenerBase {
+export interface WebSocketListener extends Listener {
+  /** The port of the HTTP server the upgrades come through. */
+  readonly port: number;
+}
+
+class WsServerListener extends ListenerBase implements WebSocketListener {
   readonly address: string;
 
-  /** @internal Use {@link listenWebSocket}. */
   constructor(
     private readonly wss: WebSocketServer,
     private readonly ownServer: HttpServer | undefined,
-    /** The port of the HTTP server the upgrades come through. */
     readonly port: number,
     host: string,
     options: WebSocketListenOptions,
@@ -172,7 +169,7 @@ export async function listenWebSocket(
     perMessageDeflate: false,
     clientTracking: false,
   });
-  return new WebSocketListener(wss, ownServer, port, host, options);
+  return new WsServerListener(wss, ownServer, port, host, options);
 }
 
 function createUpgradeOnlyServer(handshakeTimeoutMs: number | undefined): HttpServer {
@@ -210,7 +207,7 @@ export interface NodeWebSocketConnectOptions extends ConnectionOptions {
 export function connectNodeWebSocket(
   url: string,
   options: NodeWebSocketConnectOptions = {},
-): Promise<Result<NodeWebSocketConnection>> {
+): Promise<Result<PausableConnection>> {
   const { protocols, headers, connectTimeoutMs = 10_000, ...connectionOptions } = options;
   return new Promise((resolve) => {
     const socket = new WebSocket(url, protocols, {
