@@ -60,8 +60,11 @@ export function decodeRecord(bytes: Uint8Array, kind: number, at: RecordLocation
   if (version === 0) throw storeCorrupt(at, 'has format version 0, which was never written');
   if (bytes[1] !== kind) throw storeCorrupt(at, `is a record of kind ${bytes[1]}, not ${kind}`);
   try {
-    // A copy: msgpack hands out binary fields as views of its input.
-    return decode(bytes.slice(RECORD_HEADER_BYTES));
+    // A copy into a plain Uint8Array: msgpack hands out binary fields as views of its input, and
+    // an adapter's input may be a Buffer (whose slice() is a view) or memory it reuses.
+    const body = new Uint8Array(bytes.length - RECORD_HEADER_BYTES);
+    body.set(bytes.subarray(RECORD_HEADER_BYTES));
+    return decode(body);
   } catch (e) {
     throw storeCorrupt(at, `does not decode (${(e as Error).message})`);
   }
