@@ -62,7 +62,7 @@ function readMeta(page: Buffer, file: string, index: number): Meta | string {
  * process (SIGSEGV, SIGBUS) on a data file that is not LMDB's or that ends inside the pages its
  * meta page points at, instead of returning an error; this catches the common cases (a file
  * truncated, zeroed, or overwritten) and reports them as `STORE_CORRUPT`. Damage deeper in the
- * tree is beyond it: see docs/storage.md. A missing file is fine (a new store).
+ * tree is beyond it: see docs/storage.md. A missing or empty file is fine (a new store).
  */
 export function checkDataFile(dir: string): void {
   const file = join(dir, 'data.mdb');
@@ -74,6 +74,8 @@ export function checkDataFile(dir: string): void {
   }
   try {
     const size = fstatSync(fd).size;
+    // An empty file is what a crash while creating the store leaves; LMDB starts it afresh.
+    if (size === 0) return;
     const first = Buffer.alloc(META_BYTES);
     readSync(fd, first, 0, META_BYTES, 0);
     const meta0 = readMeta(first.subarray(0, Math.min(size, META_BYTES)), file, 0);

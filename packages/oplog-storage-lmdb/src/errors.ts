@@ -1,4 +1,6 @@
-import { constants, statfsSync } from 'node:fs';
+import { readFileSync, statfsSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
 import { DistSpaceError, isDistSpaceError } from '@dist-space/ot-core';
 
 /** What the store was doing when LMDB failed, for the error message. */
@@ -11,15 +13,16 @@ export interface FailureContext {
   readonly workspace?: string;
 }
 
-const ERRNO = constants as unknown as Record<string, number>;
+const ERRNO = constants.errno as Record<string, number>;
 const errnoName = new Map<number, string>(
   ['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EACCES', 'EPERM', 'EROFS', 'EAGAIN', 'EBUSY', 'ENOENT']
     .filter((name) => typeof ERRNO[name] === 'number')
     .map((name) => [ERRNO[name]!, name]),
 );
 
-// Below this much free space, an I/O error on write is taken to be a full disk: LMDB reports a
-// short write as EIO rather than ENOSPC.
+// LMDB reports a short write as EIO rather than ENOSPC or EFBIG. An EIO is taken to mean "full"
+// when the disk has less than this much free space, or the data file is this close to the
+// process's file size limit (ulimit -f).
 const NEARLY_FULL_BYTES = 16 * 2 ** 20;
 
 /**
@@ -63,7 +66,7 @@ export function classify(cause: unknown, at: FailureContext): DistSpaceError {
     name === 'ENOSPC' ||
     name === 'EDQUOT' ||
     name === 'EFBIG' ||
-    (name === 'EIO' && freeBytes(at.path) < NEARLY_FULL_BYTES)
+    (name === 'EIO' && bytesLeft(at.path) < NEARLY_FULL_BYTES)
   ) {
     return new DistSpaceError(
       'STORE_FULL',
@@ -99,10 +102,32 @@ export function classify(cause: unknown, at: FailureContext): DistSpaceError {
   );
 }
 
+function bytesLeft(path: string): number {
+  return Math.min(freeBytes(path), fileSizeLimit() - dataFileSize(path));
+}
+
 function freeBytes(path: string): number {
   try {
     const stats = statfsSync(path);
     return Number(stats.bavail) * Number(stats.bsize);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+function dataFileSize(path: string): number {
+  try {
+    return statSync(join(path, 'data.mdb')).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The soft RLIMIT_FSIZE where the system says (Linux's /proc), else no limit. */
+function fileSizeLimit(): number {
+  try {
+    const line = /^Max file size\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line === null ? Number.POSITIVE_INFINITY : Number(line[1]);
   } catch {
     return Number.POSITIVE_INFINITY;
   }

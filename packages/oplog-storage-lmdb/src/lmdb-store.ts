@@ -125,19 +125,23 @@ export class LmdbOpLogStore implements OpLogStore {
   #revisionOfSeq(workspace: string, id: number, clientId: string, seq: number): number | undefined {
     const bytes = this.#db.dedupe.getBinary([id, clientId, seq]);
     if (bytes === undefined) return undefined;
-    return decodeNumber(bytes, LmdbRecordKind.Dedupe, {
-      workspace,
-      record: `dedupe entry of ${clientId}/${seq}`,
-    });
+    return decodeNumber(
+      bytes,
+      LmdbRecordKind.Dedupe,
+      { workspace, record: `dedupe entry of ${clientId}/${seq}` },
+      [clientId, seq],
+    );
   }
 
   #highestSeq(workspace: string, id: number, clientId: string): number | undefined {
     const bytes = this.#db.clients.getBinary([id, clientId]);
     if (bytes === undefined) return undefined;
-    return decodeNumber(bytes, LmdbRecordKind.ClientSeq, {
-      workspace,
-      record: `highest seq of ${clientId}`,
-    });
+    return decodeNumber(
+      bytes,
+      LmdbRecordKind.ClientSeq,
+      { workspace, record: `highest seq of ${clientId}` },
+      clientId,
+    );
   }
 
   #snapshotAtOrBefore(id: number, rev: number): number | undefined {
@@ -170,7 +174,7 @@ export class LmdbOpLogStore implements OpLogStore {
       this.#db.meta.putSync('next-id', Buffer.from(encodeNumber(LmdbRecordKind.NextId, id + 1)));
       this.#db.workspaces.putSync(
         workspace,
-        Buffer.from(encodeWorkspace({ id, firstRevision: 1 })),
+        Buffer.from(encodeWorkspace(workspace, { id, firstRevision: 1 })),
       );
     });
   }
@@ -195,15 +199,22 @@ export class LmdbOpLogStore implements OpLogStore {
   }
 
   async listWorkspaces(): Promise<string[]> {
-    return this.#read('listWorkspaces', undefined, () =>
-      [...this.#db.workspaces.getKeys({})].sort(compareCodeUnits),
-    );
+    return this.#read('listWorkspaces', undefined, () => {
+      const names: string[] = [];
+      for (const { key, value } of this.#db.workspaces.getRange({})) {
+        decodeWorkspace(value, key);
+        names.push(key);
+      }
+      return names.sort(compareCodeUnits);
+    });
   }
 
   async hasWorkspace(workspace: string): Promise<boolean> {
     return this.#read('hasWorkspace', workspace, () => {
       checkWorkspaceName(workspace);
-      return this.#db.workspaces.getBinary(workspace) !== undefined;
+      const bytes = this.#db.workspaces.getBinary(workspace);
+      if (bytes !== undefined) decodeWorkspace(bytes, workspace);
+      return bytes !== undefined;
     });
   }
 
@@ -228,7 +239,9 @@ export class LmdbOpLogStore implements OpLogStore {
         this.#db.log.putSync([ws.id, change.rev], records[i]!);
         this.#db.dedupe.putSync(
           [ws.id, change.clientId, change.seq],
-          Buffer.from(encodeNumber(LmdbRecordKind.Dedupe, change.rev)),
+          Buffer.from(
+            encodeNumber(LmdbRecordKind.Dedupe, change.rev, [change.clientId, change.seq]),
+          ),
         );
         const known =
           highest.get(change.clientId) ?? this.#highestSeq(workspace, ws.id, change.clientId);
@@ -237,7 +250,7 @@ export class LmdbOpLogStore implements OpLogStore {
       for (const [clientId, seq] of highest) {
         this.#db.clients.putSync(
           [ws.id, clientId],
-          Buffer.from(encodeNumber(LmdbRecordKind.ClientSeq, seq)),
+          Buffer.from(encodeNumber(LmdbRecordKind.ClientSeq, seq, clientId)),
         );
       }
     });
@@ -389,7 +402,7 @@ export class LmdbOpLogStore implements OpLogStore {
       for (const key of oldSnapshots) this.#db.snapshots.removeSync(key);
       this.#db.workspaces.putSync(
         workspace,
-        Buffer.from(encodeWorkspace({ id: ws.id, firstRevision: belowRev })),
+        Buffer.from(encodeWorkspace(workspace, { id: ws.id, firstRevision: belowRev })),
       );
     });
   }

@@ -8,13 +8,13 @@ import { decodeRecord, encodeRecord, storeCorrupt } from '@dist-space/oplog-stor
 export const LmdbRecordKind = {
   /** The store's format: `[formatVersion, writer]` under `store` in the `meta` database. */
   StoreInfo: 16,
-  /** The next workspace id to hand out: `[id]` under `next-id` in `meta`. */
+  /** The next workspace id to hand out: `[id, null]` under `next-id` in `meta`. */
   NextId: 17,
-  /** A workspace: `[id, firstRevision]` under its name in `workspaces`. */
+  /** A workspace: `[name, id, firstRevision]` under its name in `workspaces`. */
   Workspace: 18,
-  /** The revision of a `(clientId, seq)` pair: `[rev]` in `dedupe`. */
+  /** The revision of a `(clientId, seq)` pair: `[rev, [clientId, seq]]` in `dedupe`. */
   Dedupe: 19,
-  /** A client's highest seq: `[seq]` in `clients`. */
+  /** A client's highest seq: `[seq, clientId]` in `clients`. */
   ClientSeq: 20,
 } as const;
 
@@ -32,35 +32,49 @@ export interface WorkspaceRecord {
   readonly firstRevision: number;
 }
 
-/** Encodes a workspace record. */
-export function encodeWorkspace(record: WorkspaceRecord): Uint8Array {
-  return encodeRecord(LmdbRecordKind.Workspace, [record.id, record.firstRevision]);
+/**
+ * Encodes a workspace record. It repeats the name its key holds, so that a damaged key is
+ * caught (keys carry no checksum of their own).
+ */
+export function encodeWorkspace(workspace: string, record: WorkspaceRecord): Uint8Array {
+  return encodeRecord(LmdbRecordKind.Workspace, [workspace, record.id, record.firstRevision]);
 }
 
-/** Decodes a workspace record, reporting a damaged one as `STORE_CORRUPT`. */
+/** Decodes the record filed under `workspace`, reporting a damaged one as `STORE_CORRUPT`. */
 export function decodeWorkspace(bytes: Uint8Array, workspace: string): WorkspaceRecord {
   const at = { workspace, record: 'workspace entry' };
   const payload = decodeRecord(bytes, LmdbRecordKind.Workspace, at);
-  const [id, firstRevision] = Array.isArray(payload) ? payload : [];
+  const [name, id, firstRevision] = Array.isArray(payload) ? payload : [];
+  if (name !== workspace) throw storeCorrupt(at, 'is filed under another name than it holds');
   if (!Number.isSafeInteger(id) || !Number.isSafeInteger(firstRevision) || firstRevision < 1) {
     throw storeCorrupt(at, 'does not hold a workspace id and first revision');
   }
   return { id, firstRevision };
 }
 
-/** Encodes a record holding one whole number (next id, dedupe revision, highest seq). */
-export function encodeNumber(kind: number, value: number): Uint8Array {
-  return encodeRecord(kind, [value]);
+/**
+ * Encodes a record holding one whole number (next id, dedupe revision, highest seq) and, as
+ * `echo`, the variable part of its key, so that a damaged key is caught on reading.
+ */
+export function encodeNumber(kind: number, value: number, echo: unknown = null): Uint8Array {
+  return encodeRecord(kind, [value, echo]);
 }
 
-/** Decodes a record of {@link encodeNumber}, reporting a damaged one as `STORE_CORRUPT`. */
+/**
+ * Decodes a record of {@link encodeNumber}, checking that it echoes `echo`; reports a damaged
+ * one as `STORE_CORRUPT`.
+ */
 export function decodeNumber(
   bytes: Uint8Array,
   kind: number,
   at: { workspace?: string; rev?: number; record: string },
+  echo: unknown = null,
 ): number {
   const payload = decodeRecord(bytes, kind, at);
-  const value = Array.isArray(payload) ? payload[0] : undefined;
+  const [value, stored] = Array.isArray(payload) ? payload : [];
   if (!Number.isSafeInteger(value)) throw storeCorrupt(at, 'does not hold a whole number');
+  if (JSON.stringify(stored) !== JSON.stringify(echo)) {
+    throw storeCorrupt(at, 'is filed under another key than it names');
+  }
   return value as number;
 }
