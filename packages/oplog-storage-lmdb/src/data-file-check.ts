@@ -16,6 +16,7 @@ const OFFSET = {
   pageSize: PAGE_HEADER + 24, // mm_dbs[FREE_DBI].md_pad
   freeRoot: PAGE_HEADER + 24 + 40, // mm_dbs[FREE_DBI].md_root
   mainRoot: PAGE_HEADER + 24 + 48 + 40, // mm_dbs[MAIN_DBI].md_root
+  lastPage: PAGE_HEADER + 24 + 96,
   txnid: PAGE_HEADER + 24 + 96 + 8,
 } as const;
 const META_BYTES = OFFSET.txnid + 8;
@@ -23,6 +24,7 @@ const NO_PAGE = 0xffffffffffffffffn; // P_INVALID: an empty tree has no root
 
 interface Meta {
   readonly pageSize: number;
+  readonly lastPage: bigint;
   readonly freeRoot: bigint;
   readonly mainRoot: bigint;
   readonly txnid: bigint;
@@ -51,31 +53,45 @@ function readMeta(page: Buffer, file: string, index: number): Meta | string {
   }
   return {
     pageSize: page.readUInt32LE(OFFSET.pageSize),
+    lastPage: page.readBigUInt64LE(OFFSET.lastPage),
     freeRoot: page.readBigUInt64LE(OFFSET.freeRoot),
     mainRoot: page.readBigUInt64LE(OFFSET.mainRoot),
     txnid: page.readBigUInt64LE(OFFSET.txnid),
   };
 }
 
+/** What {@link checkDataFile} found. */
+export type DataFileCheck =
+  /** No data file yet, or an empty one: LMDB starts a new store. */
+  | 'new'
+  /** The frame is sound. */
+  | 'sound'
+  /**
+   * Sound meta pages, but the file ends before the last page they count. LMDB allows that
+   * when the final pages are free and were never written, and it is also what a cut file
+   * looks like: only reading every page (in another process) tells which.
+   */
+  | 'short';
+
 /**
  * Checks the frame of an existing LMDB data file before lmdb-js maps it. lmdb-js crashes the
- * process (SIGSEGV, SIGBUS) on a data file that is not LMDB's or that ends inside the pages its
- * meta page points at, instead of returning an error; this catches the common cases (a file
- * truncated, zeroed, or overwritten) and reports them as `STORE_CORRUPT`. Damage deeper in the
- * tree is beyond it: see docs/storage.md. A missing or empty file is fine (a new store).
+ * process (SIGSEGV, SIGBUS) on a data file that is not LMDB's or that ends inside pages its
+ * trees use, instead of returning an error; this reports those cases as `STORE_CORRUPT` (it
+ * throws), as far as the meta pages tell. Damage deeper in the trees is beyond it: see
+ * docs/storage.md.
  */
-export function checkDataFile(dir: string): void {
+export function checkDataFile(dir: string): DataFileCheck {
   const file = join(dir, 'data.mdb');
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return;
+    return 'new';
   }
   try {
     const size = fstatSync(fd).size;
     // An empty file is what a crash while creating the store leaves; LMDB starts it afresh.
-    if (size === 0) return;
+    if (size === 0) return 'new';
     const first = Buffer.alloc(META_BYTES);
     readSync(fd, first, 0, META_BYTES, 0);
     const meta0 = readMeta(first.subarray(0, Math.min(size, META_BYTES)), file, 0);
@@ -84,8 +100,9 @@ export function checkDataFile(dir: string): void {
     if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) {
       throw corrupt(file, `names an impossible page size (${pageSize})`);
     }
-    if (size < 2 * pageSize)
+    if (size < 2 * pageSize) {
       throw corrupt(file, `is ${size} bytes long, shorter than its two meta pages`);
+    }
     const second = Buffer.alloc(META_BYTES);
     readSync(fd, second, 0, META_BYTES, pageSize);
     const meta1 = readMeta(second, file, 1);
@@ -104,6 +121,7 @@ export function checkDataFile(dir: string): void {
         );
       }
     }
+    return newest.lastPage >= pages ? 'short' : 'sound';
   } finally {
     closeSync(fd);
   }

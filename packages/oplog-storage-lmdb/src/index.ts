@@ -9,10 +9,11 @@
 
 import type { OpLogStore } from '@dist-space/oplog-storage';
 
-export { checkDataFile } from './data-file-check.js';
+export { checkDataFile, type DataFileCheck } from './data-file-check.js';
 export { type LmdbDatabases, LmdbOpLogStore } from './lmdb-store.js';
 export { type LmdbOpLogStoreOptions, openLmdbOpLogStore } from './open.js';
 export { LMDB_STORE_FORMAT_VERSION, LmdbRecordKind } from './records.js';
+export { type LmdbWalkReport, walkLmdbStore } from './verify.js';
 
 /** The interface this package implements, re-exported for convenience. */
 export type { OpLogStore };

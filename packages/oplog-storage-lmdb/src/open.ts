@@ -7,6 +7,7 @@ import { checkDataFile } from './data-file-check.js';
 import { classify } from './errors.js';
 import { type LmdbDatabases, LmdbOpLogStore } from './lmdb-store.js';
 import { LMDB_STORE_FORMAT_VERSION, LmdbRecordKind } from './records.js';
+import { walkLmdbStore } from './verify.js';
 
 /** How to open an {@link LmdbOpLogStore}. */
 export interface LmdbOpLogStoreOptions {
@@ -96,7 +97,7 @@ function checkFormat(path: string, root: RootDatabase, db: LmdbDatabases): void 
 /**
  * Opens (or, with `create`, creates) an LMDB op log store in a directory. Fails with
  * `DATA_DIR_MISSING` when the directory does not exist, `STORE_CORRUPT` when its data file is
- * not a sound LMDB file, `STORE_VERSION_UNSUPPORTED` when it was written by a newer format, and
+ * not a sound LMDB file (checked before lmdb maps it, see `checkDataFile` and `walkLmdbStore`), `STORE_VERSION_UNSUPPORTED` when it was written by a newer format, and
  * `STORE_IO_ERROR` when the operating system refuses (permissions).
  *
  * Several processes may open the same directory at once: LMDB's lock file serialises their
@@ -106,7 +107,7 @@ function checkFormat(path: string, root: RootDatabase, db: LmdbDatabases): void 
 export async function openLmdbOpLogStore(options: LmdbOpLogStoreOptions): Promise<LmdbOpLogStore> {
   const path = resolve(options.path);
   checkDirectory(path, options.create ?? false);
-  checkDataFile(path);
+  if (checkDataFile(path) === 'short') await walkLmdbStore(path);
   let root: RootDatabase;
   try {
     root = open({
