@@ -60,6 +60,7 @@ export {
   splitPath,
   utf8Length,
 } from './paths.js';
+export { type PathAccess, type TouchedPath, touchedPaths } from './touched.js';
 export {
   type DropReason,
   type NoteBody,
@@ -74,5 +75,7 @@ export {
   validateWorkspace,
   type WorkspaceInvariant,
 } from './validate.js';
+export { parseWorkspaceChange, workspaceChangeToWire, workspaceOpToWire } from './wire.js';
 export type { WireNode, WireSnapshot, WireWorkspace, WireWorkspaceOp } from './wire-types.js';
+export { parseWorkspace, workspaceToWire } from './wire-workspace.js';
 export { type DirEntry, type NodeStat, Workspace } from './workspace.js';
