@@ -1,4 +1,4 @@
-import { type DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import { err, ok, type Result } from '@dist-space/ot-core';
 import { Decoder, type DecoderOptions, Encoder } from '@msgpack/msgpack';
 import { malformedFrame } from './errors.js';
 import { FrameScanner } from './frame-scan.js';
