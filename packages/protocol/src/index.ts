@@ -17,9 +17,7 @@ export {
 } from './error-payload.js';
 export type { PlainMap, PlainValue } from './fields/composites.js';
 export {
-  CLIENT_ID_PATTERN,
   ERROR_CODE_PATTERN,
-  isClientId,
   isWorkspaceId,
   SESSION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,

@@ -1,3 +1,5 @@
+import { DEFAULT_PATH_LIMITS, DEFAULT_WORKSPACE_LIMITS } from '@dist-space/vfs-workspace';
+
 /**
  * Bounds the decoder enforces on untrusted frames. Every field is optional when passed to
  * {@link decodeMessage}; missing ones take the value in {@link DEFAULT_PROTOCOL_LIMITS}. Lengths
@@ -14,14 +16,21 @@ export interface ProtocolLimits {
   /** Most entries in one map anywhere in a message. Default 100,000. */
   readonly maxMapSize: number;
   /**
-   * Most arrays and maps nested inside each other, the envelope counting as the first. Default 64.
-   * Values above 1,000 are refused when the limits are resolved.
+   * Most arrays and maps nested inside each other, the envelope counting as the first. Default
+   * 256: a delete carries the subtree it removes, two levels per directory, and paths may be 64
+   * directories deep (vfs-workspace's default). Values above 1,000 are refused when the limits
+   * are resolved.
    */
   readonly maxDepth: number;
-  /** Most ops in one workspace change (a Submit, a Broadcast, each of a Changes reply). Default 10,000. */
+  /**
+   * Most ops in one workspace change (a Submit, a Broadcast, each of a Changes reply). Default
+   * vfs-workspace's, 10,000.
+   */
   readonly maxOpsPerChange: number;
-  /** Most UTF-16 code units in a path inside a workspace change or state. Default 4,096. */
-  readonly maxPathLength: number;
+  /**
+   * Most UTF-8 bytes in a path inside a workspace change or state. Default vfs-workspace's, 4,096.
+   */
+  readonly maxPathBytes: number;
   /** Most bytes of a Presence message's `state` map, msgpack-encoded. Default 4 KiB. */
   readonly maxPresenceStateBytes: number;
   /** Most files in one Presence message. Default 64. */
@@ -38,9 +47,9 @@ export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = Object.freeze({
   maxStringBytes: 4 * 1024 * 1024,
   maxArrayLength: 100_000,
   maxMapSize: 100_000,
-  maxDepth: 64,
-  maxOpsPerChange: 10_000,
-  maxPathLength: 4_096,
+  maxDepth: 256,
+  maxOpsPerChange: DEFAULT_WORKSPACE_LIMITS.maxOpsPerChange,
+  maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
   maxPresenceStateBytes: 4 * 1024,
   maxPresenceFiles: 64,
   maxSelectionsPerFile: 1_024,

@@ -63,8 +63,19 @@ export function text(min: number, max: number): FieldCodec<string> {
 
 /** A string matching `pattern` (which must anchor both ends and bound the length). */
 export function identifier(pattern: RegExp, doc: string): FieldCodec<string> {
+  return checked((value) => typeof value === 'string' && pattern.test(value), doc);
+}
+
+/** A string that `accepts` (a guard from another package, such as vfs-workspace's `isNodeId`). */
+export function checked(
+  accepts: (value: unknown) => value is string,
+  doc: string,
+): FieldCodec<string>;
+/** A string that `accepts`. */
+export function checked(accepts: (value: unknown) => boolean, doc: string): FieldCodec<string>;
+export function checked(accepts: (value: unknown) => boolean, doc: string): FieldCodec<string> {
   const expected = `a string of ${doc}`;
   return scalar(`str: ${doc}`, (value, cx) =>
-    typeof value === 'string' && pattern.test(value) ? value : cx.fail(expected, value),
+    accepts(value) ? (value as string) : cx.fail(expected, value),
   );
 }

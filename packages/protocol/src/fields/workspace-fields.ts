@@ -1,7 +1,6 @@
 // PLACEHOLDER until @dist-space/vfs-workspace lands on main: the change and state fields will be
 // read with its parseWorkspaceChange / parseWorkspace and written with its wire forms.
 import type { FieldCodec } from './field-codec.js';
-import { text } from './scalars.js';
 
 /** A workspace change (vfs-workspace's `WorkspaceChange`). */
 export type WorkspaceChange = unknown;
@@ -19,5 +18,3 @@ const anyValue: FieldCodec<unknown> = {
 export const workspaceChangeField: FieldCodec<WorkspaceChange> = anyValue;
 /** A workspace state. */
 export const workspaceStateField: FieldCodec<Workspace> = anyValue;
-/** A file id. */
-export const fileIdField: FieldCodec<string> = text(1, 128);

@@ -33,10 +33,10 @@ export interface ServerLimits {
   readonly maxFrameBytes: number;
   /** Most ops in one Submit's change. */
   readonly maxOpsPerChange: number;
-  /** Most bytes of one file's content. */
-  readonly maxFileBytes: number;
-  /** Most characters in a path. */
-  readonly maxPathLength: number;
+  /** Most UTF-16 code units in one file (vfs-workspace's `maxFileSize`). */
+  readonly maxFileSize: number;
+  /** Most UTF-8 bytes in a path. */
+  readonly maxPathBytes: number;
   /** Most bytes of a Presence `state`, encoded. */
   readonly maxPresenceStateBytes: number;
   /** Most messages per second the server accepts from one connection; absent when unlimited. */
@@ -46,8 +46,8 @@ export interface ServerLimits {
 const serverLimitsField = record<ServerLimits>({
   maxFrameBytes: positiveInt,
   maxOpsPerChange: positiveInt,
-  maxFileBytes: positiveInt,
-  maxPathLength: positiveInt,
+  maxFileSize: positiveInt,
+  maxPathBytes: positiveInt,
   maxPresenceStateBytes: positiveInt,
   maxMessagesPerSecond: optional(positiveInt),
 });

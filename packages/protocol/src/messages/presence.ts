@@ -4,12 +4,12 @@ import { arrayOf, mapOf, optional, type PlainMap, plainMap, record } from '../fi
 import { type FieldCodec, INVALID } from '../fields/field-codec.js';
 import {
   clientIdField,
+  fileIdField,
   sessionIdField,
   subjectField,
   workspaceIdField,
 } from '../fields/identifiers.js';
 import { uint } from '../fields/scalars.js';
-import { fileIdField } from '../fields/workspace-fields.js';
 import { encodedSize } from '../frame-codec.js';
 import { defineMessage } from '../message-spec.js';
 
