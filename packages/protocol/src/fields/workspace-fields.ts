@@ -1,9 +1,10 @@
 // PLACEHOLDER until @dist-space/vfs-workspace lands on main: the change and state fields will be
 // read with its parseWorkspaceChange / parseWorkspace and written with its wire forms.
+
+import type { WorkspaceChange } from '@dist-space/vfs-workspace';
 import type { FieldCodec } from './field-codec.js';
 
-/** A workspace change (vfs-workspace's `WorkspaceChange`). */
-export type WorkspaceChange = unknown;
+export type { WorkspaceChange };
 /** A workspace's state (vfs-workspace's `Workspace`). */
 export type Workspace = unknown;
 
@@ -15,6 +16,6 @@ const anyValue: FieldCodec<unknown> = {
 };
 
 /** A workspace change. */
-export const workspaceChangeField: FieldCodec<WorkspaceChange> = anyValue;
+export const workspaceChangeField = anyValue as FieldCodec<WorkspaceChange>;
 /** A workspace state. */
 export const workspaceStateField: FieldCodec<Workspace> = anyValue;
