@@ -16,6 +16,10 @@ function writeAnyForm(value: PlainValue, choose: (n: number) => number): number[
   const be = (n: number, bytes: number) => {
     for (let i = bytes - 1; i >= 0; i--) out.push(Math.floor(n / 2 ** (8 * i)) & 0xff);
   };
+  const put = (head: number, n: number, bytes: number) => {
+    out.push(head);
+    be(n, bytes);
+  };
   const f64 = (x: number) => {
     const view = new DataView(new ArrayBuffer(8));
     view.setFloat64(0, x);
@@ -24,9 +28,9 @@ function writeAnyForm(value: PlainValue, choose: (n: number) => number): number[
   const header = (n: number, fix: [number, number] | undefined, heads: number[]) => {
     const forms: Array<() => void> = [];
     if (fix !== undefined && n < fix[1]) forms.push(() => out.push(fix[0] + n));
-    if (n < 256 && heads[0] !== undefined) forms.push(() => (out.push(heads[0]!), be(n, 1)));
-    if (n < 65_536) forms.push(() => (out.push(heads[1]!), be(n, 2)));
-    forms.push(() => (out.push(heads[2]!), be(n, 4)));
+    if (n < 256 && heads[0] !== undefined) forms.push(() => put(heads[0]!, n, 1));
+    if (n < 65_536) forms.push(() => put(heads[1]!, n, 2));
+    forms.push(() => put(heads[2]!, n, 4));
     forms[choose(forms.length)]!();
   };
   const write = (v: PlainValue): void => {
@@ -44,13 +48,13 @@ function writeAnyForm(value: PlainValue, choose: (n: number) => number): number[
       const forms: Array<() => void> = [() => f64(v)];
       if (v >= 0 && v < 128) forms.push(() => out.push(v));
       if (v < 0 && v >= -32) forms.push(() => out.push(v + 256));
-      if (v >= 0 && v < 2 ** 8) forms.push(() => (out.push(0xcc), be(v, 1)));
-      if (v >= 0 && v < 2 ** 16) forms.push(() => (out.push(0xcd), be(v, 2)));
-      if (v >= 0 && v < 2 ** 32) forms.push(() => (out.push(0xce), be(v, 4)));
-      if (v >= 0) forms.push(() => (out.push(0xcf), be(v, 8)));
-      if (v >= -(2 ** 7) && v < 2 ** 7) forms.push(() => (out.push(0xd0), be(v & 0xff, 1)));
-      if (v >= -(2 ** 15) && v < 2 ** 15) forms.push(() => (out.push(0xd1), be(v & 0xffff, 2)));
-      if (v >= -(2 ** 31) && v < 2 ** 31) forms.push(() => (out.push(0xd2), be(v >>> 0, 4)));
+      if (v >= 0 && v < 2 ** 8) forms.push(() => put(0xcc, v, 1));
+      if (v >= 0 && v < 2 ** 16) forms.push(() => put(0xcd, v, 2));
+      if (v >= 0 && v < 2 ** 32) forms.push(() => put(0xce, v, 4));
+      if (v >= 0) forms.push(() => put(0xcf, v, 8));
+      if (v >= -(2 ** 7) && v < 2 ** 7) forms.push(() => put(0xd0, v & 0xff, 1));
+      if (v >= -(2 ** 15) && v < 2 ** 15) forms.push(() => put(0xd1, v & 0xffff, 2));
+      if (v >= -(2 ** 31) && v < 2 ** 31) forms.push(() => put(0xd2, v >>> 0, 4));
       forms.push(() => {
         const view = new DataView(new ArrayBuffer(8));
         view.setBigInt64(0, BigInt(v));
