@@ -1,5 +1,5 @@
-import { type FieldEntry, fieldEntries } from './fields/composites.js';
-import type { FieldsOf } from './fields/field-codec.js';
+import { fieldEntries } from './fields/composites.js';
+import type { FieldEntry, FieldsOf } from './fields/field-codec.js';
 
 /** Who may send a message: the client, the server, or either. */
 export type Direction = 'client-to-server' | 'server-to-client' | 'both';

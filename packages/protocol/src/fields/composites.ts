@@ -2,6 +2,7 @@ import { limitExceeded } from '../errors.js';
 import type { ProtocolLimits } from '../limits.js';
 import {
   type FieldCodec,
+  type FieldEntry,
   type FieldsOf,
   INVALID,
   type Invalid,
@@ -12,12 +13,6 @@ import {
 /** The same codec, but the field may be absent or nil. */
 export function optional<T>(codec: FieldCodec<T>): FieldCodec<T | undefined> {
   return { ...codec, optional: true } as FieldCodec<T | undefined>;
-}
-
-/** One field of a record, in wire order, as {@link readFieldsInto} walks them. */
-export interface FieldEntry {
-  readonly name: string;
-  readonly codec: FieldCodec<unknown>;
 }
 
 /** The fields of a {@link FieldsOf} object as an ordered list. */
@@ -91,6 +86,7 @@ export function record<T extends object>(fields: FieldsOf<T>, doc = 'map'): Fiel
     write: needsWrite(entries)
       ? (value) => writeFields(entries, value as Record<string, unknown>)
       : undefined,
+    fields: entries,
   };
 }
 
@@ -116,7 +112,7 @@ export function arrayOf<T>(
   const expected = min > 0 ? `an array of at least ${min} items` : 'an array';
   const writeItem = item.write;
   return {
-    doc: `array of ${item.doc}${min > 0 ? ` (>= ${min})` : ''}${limit ? ` (<= ${limit.name})` : ''}`,
+    doc: `array of ${item.doc}${min > 0 ? `, ≥ ${min} items` : ''}${limit ? `, ≤ ${limit.name} items` : ''}`,
     optional: false,
     read(value, cx) {
       if (!Array.isArray(value) || value.length < min) return cx.fail(expected, value);
@@ -132,6 +128,7 @@ export function arrayOf<T>(
       return out;
     },
     write: writeItem === undefined ? undefined : (value) => value.map(writeItem),
+    items: { suffix: '[]', codec: item as FieldCodec<unknown> },
   };
 }
 
@@ -157,17 +154,18 @@ export function pair<A, B>(
 }
 
 /**
- * A map from keys that `key` accepts to values that `item` reads, into a fresh object; at most
- * `limit` entries.
+ * A map from keys that `key` accepts (named `keyName` in the docs) to values that `item` reads,
+ * into a fresh object; at most `limit` entries.
  */
 export function mapOf<T>(
+  keyName: string,
   key: FieldCodec<string>,
   item: FieldCodec<T>,
   limit: ItemLimit,
 ): FieldCodec<Readonly<Record<string, T>>> {
   const writeItem = item.write;
   return {
-    doc: `map of ${key.doc} to ${item.doc} (<= ${limit.name})`,
+    doc: `map: ${keyName} (${key.doc}) → ${item.doc}, ≤ ${limit.name} entries`,
     optional: false,
     read(value, cx) {
       if (!isMap(value)) return cx.fail('a map', value);
@@ -189,6 +187,7 @@ export function mapOf<T>(
       return out;
     },
     write: writeItem === undefined ? undefined : (value) => mapValues(value, writeItem),
+    items: { suffix: `{${keyName}}`, codec: item as FieldCodec<unknown> },
   };
 }
 
@@ -217,9 +216,10 @@ export type PlainMap = { readonly [key: string]: PlainValue };
  */
 export function plainMap(
   check?: (value: PlainMap, cx: ReadContext) => PlainMap | Invalid,
+  doc = 'map, free-form',
 ): FieldCodec<PlainMap> {
   return {
-    doc: 'map (any keys and values)',
+    doc,
     optional: false,
     read(value, cx) {
       if (!isMap(value)) return cx.fail('a map', value);

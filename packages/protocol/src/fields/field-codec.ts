@@ -90,6 +90,18 @@ export interface FieldCodec<T> {
   read(value: unknown, cx: ReadContext): T | Invalid;
   /** Converts a typed value to its wire form; undefined when the value is its own wire form. */
   readonly write: ((value: T) => unknown) | undefined;
+  /** For a map with named fields: the fields, so that docs/protocol.md can list them. */
+  readonly fields?: readonly FieldEntry[];
+  /** For an array or a map of like values: how the docs name an item (`[]`, `{fileId}`) and its codec. */
+  readonly items?: { readonly suffix: string; readonly codec: FieldCodec<unknown> };
+}
+
+/** One field of a record, in wire order. */
+export interface FieldEntry {
+  /** The field's name on the wire and in TypeScript. */
+  readonly name: string;
+  /** How it is read and written. */
+  readonly codec: FieldCodec<unknown>;
 }
 
 /** The codecs of an object type's fields: one per property, optional exactly where it is. */

@@ -18,14 +18,14 @@ export const uint: FieldCodec<number> = scalar('uint', (value, cx) =>
 );
 
 /** An integer in 1..2^53-1 (sequence numbers, counts that cannot be zero). */
-export const positiveInt: FieldCodec<number> = scalar('uint >= 1', (value, cx) =>
+export const positiveInt: FieldCodec<number> = scalar('uint ≥ 1', (value, cx) =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 1
     ? value
     : cx.fail('an integer >= 1', value),
 );
 
 /** A finite number >= 0, integer or float (rates, averages). */
-export const nonNegativeNumber: FieldCodec<number> = scalar('float >= 0', (value, cx) =>
+export const nonNegativeNumber: FieldCodec<number> = scalar('float or uint ≥ 0', (value, cx) =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0
     ? value + 0
     : cx.fail('a finite number >= 0', value),
@@ -54,7 +54,7 @@ export function literal<const L extends string>(literal: L): FieldCodec<L> {
  */
 export function text(min: number, max: number): FieldCodec<string> {
   const expected = `a string of ${min}..${max} characters`;
-  return scalar(`str (${min}..${max})`, (value, cx) =>
+  return scalar(`str, ${min}..${max} UTF-16 units`, (value, cx) =>
     typeof value === 'string' && value.length >= min && value.length <= max
       ? value
       : cx.fail(expected, value),

@@ -79,14 +79,14 @@ const presenceStateField = plainMap((state, cx) => {
   return size <= max
     ? state
     : cx.failWith(limitExceeded('maxPresenceStateBytes', max, size, 'The presence state'));
-});
+}, 'map, free-form, ≤ maxPresenceStateBytes encoded');
 
 /** The presence messages' table rows. */
 export const PRESENCE_MESSAGES = {
   Presence: defineMessage<Presence>(30, 'Presence', 'both', {
     workspace: workspaceIdField,
     revision: uint,
-    files: mapOf(fileIdField, filePresenceField, {
+    files: mapOf('fileId', fileIdField, filePresenceField, {
       name: 'maxPresenceFiles',
       what: 'The files of one Presence',
     }),
