@@ -20,14 +20,22 @@ const cx = new ReadContext();
  * @throws TypeError for an object whose `type` is no message type: a bug in the caller
  */
 export function encodeMessage(message: Message): Uint8Array {
+  return encodeValue(messageToValue(message));
+}
+
+/**
+ * The envelope `[typeId, payload]` of a message as plain data, before msgpack: what
+ * {@link encodeMessage} encodes. Useful to show or log messages as JSON (binary fields stay
+ * `Uint8Array`s).
+ *
+ * @throws TypeError for an object whose `type` is no message type: a bug in the caller
+ */
+export function messageToValue(message: Message): [number, Record<string, unknown>] {
   const spec = MESSAGE_TYPES[message.type] as MessageSpec | undefined;
   if (spec === undefined) {
     throw new TypeError(`encodeMessage: ${JSON.stringify(message.type)} is not a message type.`);
   }
-  return encodeValue([
-    spec.id,
-    writeFields(spec.fields, message as unknown as Record<string, unknown>),
-  ]);
+  return [spec.id, writeFields(spec.fields, message as unknown as Record<string, unknown>)];
 }
 
 /**
@@ -53,7 +61,23 @@ export function decodeMessage(
   const resolved = resolveProtocolLimits(limits);
   const frame = decodeFrameValue(bytes, resolved);
   if (!frame.ok) return frame;
-  const envelope = frame.value;
+  return readEnvelope(frame.value, resolved);
+}
+
+/**
+ * Reads a message from an envelope that is already plain data (parsed from JSON by a debugging
+ * tool, say), with the same validation as {@link decodeMessage} after its msgpack step: the frame
+ * limits (size, depth, string and array lengths) are not checked here, the field limits are.
+ * Never throws.
+ */
+export function messageFromValue(
+  envelope: unknown,
+  limits: Partial<ProtocolLimits> = DEFAULT_PROTOCOL_LIMITS,
+): Result<Message> {
+  return readEnvelope(envelope, resolveProtocolLimits(limits));
+}
+
+function readEnvelope(envelope: unknown, limits: ProtocolLimits): Result<Message> {
   if (!Array.isArray(envelope) || envelope.length !== 2) {
     return err(malformedFrame('it is not an envelope [typeId, payload]'));
   }
@@ -76,7 +100,7 @@ export function decodeMessage(
       malformedFrame(`the payload of ${spec.name} is ${describeValue(payload)}, not a map`),
     );
   }
-  return readPayload(spec, payload, resolved);
+  return readPayload(spec, payload, limits);
 }
 
 /**

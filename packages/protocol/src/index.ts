@@ -8,7 +8,13 @@
 
 import './errors.js';
 
-export { decodeMessage, encodeMessage, validateMessage } from './codec.js';
+export {
+  decodeMessage,
+  encodeMessage,
+  messageFromValue,
+  messageToValue,
+  validateMessage,
+} from './codec.js';
 export {
   type ErrorPayload,
   errorFromPayload,

@@ -105,33 +105,31 @@ function annotate(bytes: Uint8Array): string {
   const hex = (from: number, to: number) =>
     Array.from(bytes.subarray(from, to), (b) => b.toString(16).padStart(2, '0')).join(' ');
   const line = (depth: number, from: number, what: string) => {
-    lines.push(`${'   '.repeat(depth)}${hex(from, pos)}`.padEnd(48) + `  ${what}`);
+    lines.push(`${`${'   '.repeat(depth)}${hex(from, pos)}`.padEnd(48)}  ${what}`);
   };
   const read = (depth: number): void => {
     const from = pos;
     const head = bytes[pos++]!;
-    if (head < 0x80) return line(depth, from, `uint ${head}`);
-    if (head >= 0x80 && head <= 0x8f) {
+    if (head < 0x80) {
+      line(depth, from, `uint ${head}`);
+    } else if (head <= 0x8f) {
       line(depth, from, `map of ${head - 0x80}`);
       for (let i = 0; i < head - 0x80; i++) {
         read(depth + 1);
         read(depth + 2);
       }
-      return;
-    }
-    if (head >= 0x90 && head <= 0x9f) {
+    } else if (head <= 0x9f) {
       line(depth, from, `array of ${head - 0x90}`);
       for (let i = 0; i < head - 0x90; i++) read(depth + 1);
-      return;
-    }
-    if (head >= 0xa0 && head <= 0xbf) {
+    } else if (head <= 0xbf) {
       pos += head - 0xa0;
       const text = new TextDecoder().decode(bytes.subarray(from + 1, pos));
-      return line(depth, from, `str ${JSON.stringify(text)}`);
+      line(depth, from, `str ${JSON.stringify(text)}`);
+    } else {
+      throw new Error(
+        `The example uses byte 0x${head.toString(16)}, which the annotator does not know.`,
+      );
     }
-    throw new Error(
-      `The example uses byte 0x${head.toString(16)}, which the annotator does not know.`,
-    );
   };
   read(0);
   if (pos !== bytes.length) throw new Error('The example has trailing bytes.');
