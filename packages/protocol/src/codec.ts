@@ -17,6 +17,10 @@ const cx = new ReadContext();
  * the message's fields in table order. Encoding trusts its input (messages your code built, or
  * that {@link decodeMessage} returned); {@link validateMessage} checks one first.
  *
+ * A small frame is a view into a shared buffer (as Node's pooled Buffers are): use its
+ * `byteOffset` and `byteLength`, and never transfer or detach its `buffer` (postMessage's
+ * transfer list); copy it (`slice()`) to own it.
+ *
  * @throws TypeError for an object whose `type` is no message type: a bug in the caller
  */
 export function encodeMessage(message: Message): Uint8Array {

@@ -11,9 +11,31 @@ import { MAX_CONFIGURABLE_DEPTH, type ProtocolLimits } from './limits.js';
  */
 const encoder = new Encoder({ ignoreUndefined: true, maxDepth: MAX_CONFIGURABLE_DEPTH + 8 });
 
-/** Encodes a plain value (already in wire form) to msgpack. */
+/** Frames up to this size are copied into a shared slab; larger ones get their own buffer. */
+const SLAB_BYTES = 64 * 1024;
+const MAX_SLAB_FRAME = SLAB_BYTES / 16;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * Encodes a plain value (already in wire form) to msgpack. The encoder writes into its own
+ * buffer; copying a small frame out of it into a fresh ArrayBuffer (`encode`'s `slice`) costs
+ * about as much as encoding it, so small frames are copied into a shared slab instead, as Node's
+ * Buffer pool does: the result may be a view into a larger buffer. Slab space is never reused, so
+ * the bytes stay as they are.
+ */
 export function encodeValue(value: unknown): Uint8Array {
-  return encoder.encode(value);
+  const encoded = encoder.encodeSharedRef(value);
+  const size = encoded.byteLength;
+  if (size > MAX_SLAB_FRAME) return encoded.slice();
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const frame = slab.subarray(slabUsed, slabUsed + size);
+  frame.set(encoded);
+  slabUsed += size;
+  return frame;
 }
 
 /** The msgpack size of a plain value, without keeping a copy of its bytes. */

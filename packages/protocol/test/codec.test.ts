@@ -382,6 +382,17 @@ describe('encodeMessage', () => {
     expect(() => encodeMessage({ type: 'Nope' } as unknown as Message)).toThrow(TypeError);
   });
 
+  it('never changes a frame it returned, however many follow it', () => {
+    const kept = Array.from({ length: 5_000 }, (_, nonce) => {
+      const message = { type: 'Ping' as const, nonce };
+      return { message, frame: encodeMessage(message), copy: encodeMessage(message).slice() };
+    });
+    for (const { message, frame, copy } of kept) {
+      expect(frame).toEqual(copy);
+      expect(decodeMessage(frame)).toEqual({ ok: true, value: message });
+    }
+  });
+
   it('leaves out undefined optional fields', () => {
     const open = { type: 'Open', requestId: 1, workspace: 'w', create: undefined } as const;
     expect(encodeMessage(open)).toEqual(
