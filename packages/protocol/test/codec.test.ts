@@ -139,7 +139,7 @@ describe('INVALID_PAYLOAD', () => {
   it('says when a required field is missing', () => {
     const error = decodeError(frame([21, { workspace: 'w', seq: 1 }]));
     expect(error.message).toMatch(
-      /^Ack\.revision must be present \(the field is required; uint >= 1\); got nothing\.$/,
+      /^Ack\.revision must be present \(the field is required; uint ≥ 1\); got nothing\.$/,
     );
   });
 
