@@ -20,6 +20,8 @@ declare module '@dist-space/ot-core' {
     ROOT_IS_FIXED: true;
     /** The context an op carries (its old place, ancestors or deleted subtree) disagrees with the workspace. */
     CONTEXT_MISMATCH: true;
+    /** A workspace snapshot read from outside is malformed (bad node, parent after child, duplicate id). */
+    INVALID_SNAPSHOT: true;
   }
 }
 

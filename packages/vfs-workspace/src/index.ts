@@ -7,7 +7,10 @@
  * @packageDocumentation
  */
 
+export { type ApplyOptions, applyWorkspaceChange } from './apply.js';
+export { ChangeBuilder } from './builder.js';
 export { conflictName, isNameAllowedFor, markedIds } from './conflict-name.js';
+export { completeChange, completeOp } from './context.js';
 export { workspaceError } from './errors.js';
 export {
   createIdGenerator,
@@ -20,6 +23,11 @@ export {
   type NodeId,
   ROOT_ID,
 } from './ids.js';
+export {
+  composeWorkspaceChanges,
+  invertWorkspaceChange,
+  isWorkspaceChangeInvertible,
+} from './invert.js';
 export { DEFAULT_WORKSPACE_LIMITS, resolveLimits, type WorkspaceLimits } from './limits.js';
 export {
   type CreateDirOp,
@@ -52,4 +60,22 @@ export {
   splitPath,
   utf8Length,
 } from './paths.js';
+export { type PathAccess, type TouchedPath, touchedPaths } from './touched.js';
+export {
+  type DropReason,
+  type NoteBody,
+  type TransformNote,
+  transformWorkspaceChange,
+  transformWorkspaceX,
+  type WorkspaceTransformResult,
+} from './transform/transform.js';
+export type { DirNode, FileNode, TreeNode, WorkspaceTree } from './tree.js';
+export {
+  type InvariantViolation,
+  validateWorkspace,
+  type WorkspaceInvariant,
+} from './validate.js';
+export { parseWorkspaceChange, workspaceChangeToWire, workspaceOpToWire } from './wire.js';
 export type { WireNode, WireSnapshot, WireWorkspace, WireWorkspaceOp } from './wire-types.js';
+export { parseWorkspace, workspaceToWire } from './wire-workspace.js';
+export { type DirEntry, type NodeStat, Workspace } from './workspace.js';
