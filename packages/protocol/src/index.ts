@@ -28,6 +28,7 @@ export {
   SESSION_ID_PATTERN,
   WORKSPACE_ID_PATTERN,
 } from './fields/identifiers.js';
+export type { AlteredOp } from './fields/workspace-fields.js';
 export {
   DEFAULT_PROTOCOL_LIMITS,
   MAX_CONFIGURABLE_DEPTH,

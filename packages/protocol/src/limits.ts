@@ -28,9 +28,15 @@ export interface ProtocolLimits {
    */
   readonly maxOpsPerChange: number;
   /**
-   * Most UTF-8 bytes in a path inside a workspace change or state. Default vfs-workspace's, 4,096.
+   * Most UTF-8 bytes in a file or directory name (one path segment) inside a workspace change or
+   * state. Default vfs-workspace's, 255, which is also the most it allows.
    */
-  readonly maxPathBytes: number;
+  readonly maxNameBytes: number;
+  /**
+   * Most directories above a node that a change may name (its `ancestors`), and the depth of a
+   * deleted subtree it carries. Default vfs-workspace's, 64.
+   */
+  readonly maxPathDepth: number;
   /** Most bytes of a Presence message's `state` map, msgpack-encoded. Default 4 KiB. */
   readonly maxPresenceStateBytes: number;
   /** Most files in one Presence message. Default 64. */
@@ -49,7 +55,8 @@ export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = Object.freeze({
   maxMapSize: 100_000,
   maxDepth: 256,
   maxOpsPerChange: DEFAULT_WORKSPACE_LIMITS.maxOpsPerChange,
-  maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
+  maxNameBytes: DEFAULT_PATH_LIMITS.maxSegmentBytes,
+  maxPathDepth: DEFAULT_PATH_LIMITS.maxDepth,
   maxPresenceStateBytes: 4 * 1024,
   maxPresenceFiles: 64,
   maxSelectionsPerFile: 1_024,

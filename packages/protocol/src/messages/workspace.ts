@@ -3,6 +3,8 @@ import { arrayOf, optional, record } from '../fields/composites.js';
 import { clientIdField, subjectField, workspaceIdField } from '../fields/identifiers.js';
 import { binary, boolean, positiveInt, uint } from '../fields/scalars.js';
 import {
+  type AlteredOp,
+  alteredOpField,
   type Workspace,
   type WorkspaceChange,
   workspaceChangeField,
@@ -85,6 +87,12 @@ export interface Ack {
   readonly seq: number;
   /** The revision the change became. */
   readonly revision: number;
+  /**
+   * What the transform did to ops of the change, when it did anything: ops dropped (their file
+   * was deleted concurrently, ...), renamed to a conflict name, or relocated. Absent when the
+   * change applied as submitted (after position shifts, which are not reported).
+   */
+  readonly altered?: readonly AlteredOp[];
 }
 
 /** The server refused a Submit; nothing of it was applied. */
@@ -199,6 +207,7 @@ export const WORKSPACE_MESSAGES = {
     workspace: workspaceIdField,
     seq: positiveInt,
     revision: positiveInt,
+    altered: optional(arrayOf(alteredOpField)),
   }),
   Reject: defineMessage<Reject>(22, 'Reject', 'server-to-client', {
     workspace: workspaceIdField,

@@ -8,6 +8,7 @@ import type {
 } from '@dist-space/protocol';
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
+import { scenarioArb } from '../../../vfs-workspace/test/support/scenario.js';
 import { keystroke, refactor, SAMPLE_MESSAGES } from './sample-messages.js';
 
 // Generators of valid messages of every type, written from docs/protocol.md rather than from the
@@ -74,11 +75,38 @@ const errorPayload: fc.Arbitrary<ErrorPayload> = fc.record(
   { requiredKeys: ['code', 'message'] },
 );
 
-// vfs-workspace's parser is not on main yet: changes and states come from the samples.
-const change = fc.constantFrom(keystroke, refactor, []);
-const state = fc.constant(SAMPLE_MESSAGES.Snapshot.state);
+// Changes and states made by vfs-workspace's own generator (real ops on real trees), and the
+// samples.
+const scenario = scenarioArb(4);
+const change = fc.oneof(
+  fc.constantFrom(keystroke, refactor, []),
+  scenario.map((s) => s.a),
+);
+const state = fc.oneof(
+  fc.constant(SAMPLE_MESSAGES.Snapshot.state),
+  scenario.map((s) => s.afterA),
+);
 
 const changeRecord = fc.record({ author: subject, clientId, seq: positive, change });
+
+const alteredOp = fc.oneof(
+  fc.record({
+    index: fc.nat(100),
+    outcome: fc.constant('dropped' as const),
+    reason: fc.constantFrom('deleted' as const, 'cycle' as const, 'superseded' as const),
+  }),
+  fc.record({
+    index: fc.nat(100),
+    outcome: fc.constant('renamed' as const),
+    name: fc.constantFrom('a (conflict A-3).ts', 'é'),
+  }),
+  fc.record({
+    index: fc.nat(100),
+    outcome: fc.constant('relocated' as const),
+    parent: fc.oneof(fc.constant('root'), nodeId),
+    name: fc.constantFrom('b', 'docs (conflict B-1)'),
+  }),
+);
 
 const selection = fc.record({ anchor: uint, head: uint });
 
@@ -169,7 +197,16 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Me
     seq: positive,
     change,
   }),
-  Ack: fc.record({ type: fc.constant('Ack'), workspace, seq: positive, revision: positive }),
+  Ack: fc.record(
+    {
+      type: fc.constant('Ack'),
+      workspace,
+      seq: positive,
+      revision: positive,
+      altered: fc.array(alteredOp, { minLength: 1, maxLength: 3 }),
+    },
+    { requiredKeys: ['type', 'workspace', 'seq', 'revision'] },
+  ),
   Reject: fc.record({ type: fc.constant('Reject'), workspace, seq: positive, error: errorPayload }),
   Broadcast: fc.record({
     type: fc.constant('Broadcast'),

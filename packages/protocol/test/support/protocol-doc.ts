@@ -72,7 +72,10 @@ const LIMIT_NOTES: Record<keyof ProtocolLimits, string> = {
   maxDepth:
     'arrays and maps nested in each other, the envelope being 1; 256 leaves room for a delete of a directory tree 64 levels deep (two levels each)',
   maxOpsPerChange: 'ops in one workspace change (vfs-workspace default)',
-  maxPathBytes: 'UTF-8 bytes in one path (vfs-workspace default)',
+  maxNameBytes:
+    'UTF-8 bytes in one file or directory name in a change or state (vfs-workspace default)',
+  maxPathDepth:
+    'directories above a node named in a change, and depth of a deleted subtree (vfs-workspace default)',
   maxPresenceStateBytes: "bytes of a Presence's `state`, msgpack-encoded",
   maxPresenceFiles: 'files in one Presence',
   maxSelectionsPerFile: 'selections of one file in a Presence',
@@ -88,15 +91,14 @@ function limitsTable(): string {
 }
 
 /** The Submit the worked byte-level example shows: one "!" typed into one file. */
-export const EXAMPLE_SUBMIT = {
+export const EXAMPLE_SUBMIT: Submit = {
   type: 'Submit',
   workspace: 'notes',
   baseRevision: 41,
   clientId: 'alice',
   seq: 7,
-  // vfs-workspace's wire form of `[{ type: 'edit', id: 'alice:3', change: [insert(5, '!')] }]`.
-  change: [[4, 'alice:3', [[0, 5, '!']]]],
-} as unknown as Submit;
+  change: [{ type: 'edit', id: 'alice:3', change: [{ type: 'insert', pos: 5, text: '!' }] }],
+};
 
 /** A msgpack dump, one value per line, indented by nesting, with what each value is. */
 function annotate(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
 import type { Message, MessageOf, MessageType } from '@dist-space/protocol';
+import { conflictName, parseWorkspace, type Workspace } from '@dist-space/vfs-workspace';
 
 /** A keystroke: one character inserted into one file. */
 export const keystroke = [
@@ -37,6 +38,23 @@ export const refactor = [
     change: [{ type: 'replace', pos: 10, len: 7, text: 'util', deleted: 'helpers' }],
   },
 ] as const;
+
+/** A workspace from its wire form (`{ format: 1, nodes }`). */
+export function workspaceOf(wire: unknown): Workspace {
+  const parsed = parseWorkspace(wire);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+/** A small project: a directory, a source file, a README that starts with a byte-order mark. */
+export const sampleState = workspaceOf({
+  format: 1,
+  nodes: [
+    ['alice:2', 'root', 'src'],
+    ['alice:3', 'alice:2', 'index.ts', "export * from './util';\n"],
+    ['bob:1', 'root', 'README.md', '\uFEFF# Web app\n\nStart with `npm start`. 😀\n'],
+  ],
+});
 
 const error = {
   code: 'NOT_FOUND',
@@ -85,14 +103,7 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     requestId: 1,
     workspace: 'acme.web-app',
     revision: 1_284,
-    state: {
-      format: 1,
-      nodes: [
-        ['alice:2', 'root', 'src'],
-        ['alice:3', 'alice:2', 'index.ts', "export * from './util';\n"],
-        ['bob:1', 'root', 'README.md', '\uFEFF# Web app\n\nStart with `npm start`. 😀\n'],
-      ],
-    },
+    state: sampleState,
   },
   SnapshotChunk: {
     type: 'SnapshotChunk',
@@ -112,7 +123,17 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     seq: 17,
     change: keystroke,
   },
-  Ack: { type: 'Ack', workspace: 'acme.web-app', seq: 17, revision: 1_285 },
+  Ack: {
+    type: 'Ack',
+    workspace: 'acme.web-app',
+    seq: 17,
+    revision: 1_285,
+    altered: [
+      { index: 1, outcome: 'renamed', name: conflictName('strings.ts', 'alice:12') },
+      { index: 2, outcome: 'dropped', reason: 'deleted' },
+      { index: 3, outcome: 'relocated', parent: 'root', name: 'util.ts' },
+    ],
+  },
   Reject: {
     type: 'Reject',
     workspace: 'acme.web-app',
