@@ -15,6 +15,7 @@ import {
   resolveLimits,
   type ServerConnection,
 } from '@dist-space/transport-adapters';
+import { DEFAULT_PATH_LIMITS } from '@dist-space/vfs-workspace';
 import type { Logger } from 'pino';
 import { AdminApi } from './admin.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
@@ -125,7 +126,7 @@ export class DistSpaceServer {
         maxFrameBytes: this.protocolLimits.maxFrameBytes,
         maxOpsPerChange: this.limits.maxChangeOps,
         maxFileSize: this.limits.maxFileLength,
-        maxPathBytes: this.protocolLimits.maxPathBytes,
+        maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
         maxPresenceStateBytes: this.limits.maxPresenceStateBytes,
         maxMessagesPerSecond: this.connectionLimits.messagesPerSecond,
       },

@@ -1,7 +1,7 @@
 import { DistSpaceError, err, ok, type Result, type Selection } from '@dist-space/ot-core';
 import { checkWorkspaceAccess } from '@dist-space/permissions';
 import {
-  encodeSnapshotChunks,
+  encodeSnapshot,
   errorToPayload,
   type MessageOf,
   type PlainMap,
@@ -117,10 +117,16 @@ export class SessionWorkspaces {
 
   /** Sends the state as the session may see it, in one frame or in chunks. */
   sendSnapshot(ws: OpenWorkspace, requestId: number): void {
-    const state = ws.stateFor(this.session);
-    const header = { requestId, workspace: ws.id, revision: ws.revision };
-    const maxFrame = this.ctx.protocolLimits.maxFrameBytes;
-    for (const message of encodeSnapshotChunks(header, state, maxFrame)) this.session.send(message);
+    const snapshot = {
+      type: 'Snapshot' as const,
+      requestId,
+      workspace: ws.id,
+      revision: ws.revision,
+      state: ws.stateFor(this.session),
+    };
+    for (const frame of encodeSnapshot(snapshot, this.ctx.protocolLimits.maxFrameBytes)) {
+      this.session.sendFrame(frame);
+    }
   }
 
   private join(ws: OpenWorkspace): void {

@@ -118,6 +118,12 @@ export class Session implements Member {
     return true;
   }
 
+  /** Sends a frame already encoded (snapshot chunks); false when the connection refused it. */
+  sendFrame(frame: Uint8Array): boolean {
+    if (this.state === 'closed') return false;
+    return this.connection.send(frame).ok;
+  }
+
   /** Answers a request with an error, logged at a level that fits who is at fault. */
   sendError(error: DistSpaceError, requestId?: number): void {
     this.log.info({ code: error.code, requestId }, error.message);
@@ -220,7 +226,8 @@ export class Session implements Member {
     }
     const auth: Result<Principal> = await this.ctx.authenticator.authenticate(message.token);
     if (!auth.ok) return this.refuse(auth.error);
-    if (this.state === 'closed') return;
+    // The connection may have closed while the token was checked.
+    if ((this.state as string) === 'closed') return;
     const principal = auth.value;
     this.principalValue = principal;
     this.clientIdValue = message.clientId;
