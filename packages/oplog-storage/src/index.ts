@@ -2,7 +2,9 @@
  * `@dist-space/oplog-storage`: where a workspace's history lives. The {@link OpLogStore}
  * interface every storage adapter implements, an in-memory adapter, and the record codec
  * (msgpack with a format version byte and a CRC-32C checksum) adapters share. The conformance
- * suite for adapters is in the `@dist-space/oplog-storage/testing` subpath.
+ * suite for adapters is in the `@dist-space/oplog-storage/testing` subpath. {@link PersistentWorkspace}
+ * keeps a `@dist-space/vfs-workspace` workspace in a store: load, append, background snapshots,
+ * truncation and history.
  *
  * @packageDocumentation
  */
@@ -16,6 +18,9 @@ export {
   workspaceNotFound,
 } from './errors.js';
 export { compareCodeUnits, MemoryOpLogData, MemoryOpLogStore } from './memory-store.js';
+export type { HistoryEntry } from './persistent/history-entry.js';
+export { approximateSize, type PersistentWorkspaceOptions } from './persistent/options.js';
+export { type ChangeToAppend, PersistentWorkspace } from './persistent/persistent-workspace.js';
 export {
   decodeChange,
   decodeRecord,
