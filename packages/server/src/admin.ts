@@ -25,30 +25,48 @@ export class AdminApi {
   /** Handles one admin message from `session`. */
   handle(session: Session, message: AdminMessage): void {
     const allowed = session.capabilities!.checkAdmin(message.type);
-    if (!allowed.ok) return session.sendError(allowed.error, message.requestId);
+    if (!allowed.ok) {
+      session.sendError(allowed.error, message.requestId);
+      return;
+    }
     switch (message.type) {
       case 'ListSessions':
-        session.send({ type: 'Sessions', requestId: message.requestId, sessions: this.listSessions() });
+        session.send({
+          type: 'Sessions',
+          requestId: message.requestId,
+          sessions: this.listSessions(),
+        });
         return;
       case 'Kick': {
         const target = this.sessions.get(message.sessionId);
         if (!target) {
-          return session.sendError(
+          session.sendError(
             new DistSpaceError('NOT_FOUND', `No session '${message.sessionId}' is connected.`, {
               sessionId: message.sessionId,
             }),
             message.requestId,
           );
+          return;
         }
-        session.log.warn({ target: target.sessionId, subject: target.subject }, 'admin kicked a session');
+        session.log.warn(
+          { target: target.sessionId, subject: target.subject },
+          'admin kicked a session',
+        );
         target.close(
-          new DistSpaceError('KICKED', `An admin closed this session${message.reason ? `: ${message.reason}` : '.'}`),
+          new DistSpaceError(
+            'KICKED',
+            `An admin closed this session${message.reason ? `: ${message.reason}` : '.'}`,
+          ),
         );
         session.send({ type: 'AdminOk', requestId: message.requestId });
         return;
       }
       case 'Stats':
-        session.send({ type: 'StatsResult', requestId: message.requestId, ...this.stats(message.workspace) });
+        session.send({
+          type: 'StatsResult',
+          requestId: message.requestId,
+          ...this.stats(message.workspace),
+        });
         return;
       case 'TailLog':
         session.send({
@@ -84,7 +102,12 @@ export class AdminApi {
     const workspaces = open.map((w) => {
       const rate = w.commits.perSecond();
       ops += rate;
-      return { workspace: w.id, revision: w.revision, sessions: w.members.size, opsPerSecond: rate };
+      return {
+        workspace: w.id,
+        revision: w.revision,
+        sessions: w.members.size,
+        opsPerSecond: rate,
+      };
     });
     return {
       server: {

@@ -23,7 +23,10 @@ async function readConfigFile(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    throw new DistSpaceError('INVALID_CONFIG', `The ${what} file '${path}' cannot be read: ${(e as Error).message}`);
+    throw new DistSpaceError(
+      'INVALID_CONFIG',
+      `The ${what} file '${path}' cannot be read: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -57,11 +60,15 @@ function unwrap<T>(result: Result<T>): T {
  *
  * @returns the setup, or `INVALID_CONFIG` saying what is missing or wrong
  */
-export async function setUpAuthentication(auth: AuthConfig, dataDir: string): Promise<Result<AuthSetup>> {
+export async function setUpAuthentication(
+  auth: AuthConfig,
+  dataDir: string,
+): Promise<Result<AuthSetup>> {
   try {
     const verifiers: TokenVerifier[] = [];
     let secret = auth.jwtSecret;
-    if (auth.jwtSecretFile) secret = (await readConfigFile(auth.jwtSecretFile, 'JWT secret')).trim();
+    if (auth.jwtSecretFile)
+      secret = (await readConfigFile(auth.jwtSecretFile, 'JWT secret')).trim();
     if (secret !== undefined || auth.jwtPublicKeyFile) {
       const publicKey = auth.jwtPublicKeyFile
         ? await readConfigFile(auth.jwtPublicKeyFile, 'JWT public key')
@@ -83,7 +90,10 @@ export async function setUpAuthentication(auth: AuthConfig, dataDir: string): Pr
       try {
         json = JSON.parse(text);
       } catch (e) {
-        throw new DistSpaceError('INVALID_CONFIG', `The token file '${auth.tokenFile}' is not JSON: ${(e as Error).message}`);
+        throw new DistSpaceError(
+          'INVALID_CONFIG',
+          `The token file '${auth.tokenFile}' is not JSON: ${(e as Error).message}`,
+        );
       }
       verifiers.push(unwrap(await createStaticTokenVerifier(json)));
     }

@@ -1,11 +1,11 @@
 import type { DistSpaceError } from '@dist-space/ot-core';
 import type { Message } from '@dist-space/protocol';
 import type { Workspace } from '@dist-space/vfs-workspace';
+import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
 import { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
 import { RateMeter } from './rate-meter.js';
 import { type SequencedChange, type SequencerLog, WorkspaceSequencer } from './sequencer.js';
-import type { ServerLimits } from './limits.js';
 
 /** A session as a workspace sees it: someone to send messages to, with a view of the files. */
 export interface Member {
@@ -90,7 +90,12 @@ export class OpenWorkspace {
     return member.visibility ? projectWorkspace(state, member.visibility) : state;
   }
 
-  private committed(entry: SequencedChange, before: Workspace, after: Workspace, origin: unknown): void {
+  private committed(
+    entry: SequencedChange,
+    before: Workspace,
+    after: Workspace,
+    origin: unknown,
+  ): void {
     this.commits.record();
     this.lastActivity = entry.time;
     this.presence.transform(entry.change, (id) => after.node(id)?.kind === 'file');

@@ -338,7 +338,10 @@ export class WorkspaceSequencer {
     // Forget what was sequenced but never committed: the log holds the truth.
     this.head = this.committed;
     this.headState = this.committedStateValue;
-    while (this.recent.length > 0 && this.recent[this.recent.length - 1]!.revision > this.committed) {
+    while (
+      this.recent.length > 0 &&
+      this.recent[this.recent.length - 1]!.revision > this.committed
+    ) {
       const dropped = this.recent.pop()!;
       this.bySeq.get(dropped.clientId)?.delete(dropped.seq);
     }
@@ -353,7 +356,8 @@ export class WorkspaceSequencer {
       this.bySeq.set(entry.clientId, seqs);
     }
     seqs.set(entry.seq, { entry, durable });
-    if ((this.highest.get(entry.clientId) ?? 0) < entry.seq) this.highest.set(entry.clientId, entry.seq);
+    if ((this.highest.get(entry.clientId) ?? 0) < entry.seq)
+      this.highest.set(entry.clientId, entry.seq);
   }
 
   private trimRecent(): void {
@@ -368,7 +372,10 @@ export class WorkspaceSequencer {
   }
 
   /** The answer to a resubmission, or undefined for a new change. */
-  private async findDuplicate(clientId: string, seq: number): Promise<Result<SubmitOutcome> | undefined> {
+  private async findDuplicate(
+    clientId: string,
+    seq: number,
+  ): Promise<Result<SubmitOutcome> | undefined> {
     const pending = this.bySeq.get(clientId)?.get(seq);
     if (pending) {
       const done = await pending.durable;
@@ -412,13 +419,20 @@ function duplicateOf(revision: number): SubmitOutcome {
 }
 
 function shuttingDown(workspace: string): DistSpaceError {
-  return new DistSpaceError('SHUTTING_DOWN', `Workspace '${workspace}' is closing; submit again after reconnecting.`);
+  return new DistSpaceError(
+    'SHUTTING_DOWN',
+    `Workspace '${workspace}' is closing; submit again after reconnecting.`,
+  );
 }
 
 function internalError(e: unknown): DistSpaceError {
-  return new DistSpaceError('INTERNAL_ERROR', 'The server failed to process the change; it was not applied.', {
-    cause: e instanceof Error ? e.message : String(e),
-  });
+  return new DistSpaceError(
+    'INTERNAL_ERROR',
+    'The server failed to process the change; it was not applied.',
+    {
+      cause: e instanceof Error ? e.message : String(e),
+    },
+  );
 }
 
 export type { WorkspaceOp };

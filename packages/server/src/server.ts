@@ -106,7 +106,10 @@ export class DistSpaceServer {
       } else if (event.type === 'listenerError') {
         this.logger.error({ err: event.message }, 'listener error');
       } else if (event.type === 'rateLimited') {
-        this.logger.warn({ remote: event.connection.remoteAddress, size: event.frameSize }, 'frame dropped: rate limit');
+        this.logger.warn(
+          { remote: event.connection.remoteAddress, size: event.frameSize },
+          'frame dropped: rate limit',
+        );
       }
     });
   }

@@ -7,11 +7,7 @@ import {
   type PlainMap,
 } from '@dist-space/protocol';
 import { TokenBucket } from '@dist-space/transport-adapters';
-import {
-  touchedPaths,
-  type Workspace,
-  type WorkspaceChange,
-} from '@dist-space/vfs-workspace';
+import { touchedPaths, type Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
 import type { Session, SessionContext } from './session.js';
@@ -85,7 +81,12 @@ export class SessionWorkspaces {
     if (!access.ok) return access;
     const current = this.joined.get(workspace);
     if (current) return ok(current);
-    if (create && !principal.capabilities.scopes.some((s) => s.kind === 'path' && s.verb === 'create' && !s.deny)) {
+    if (
+      create &&
+      !principal.capabilities.scopes.some(
+        (s) => s.kind === 'path' && s.verb === 'create' && !s.deny,
+      )
+    ) {
       return err(
         new DistSpaceError(
           'PERMISSION_DENIED',
@@ -110,7 +111,10 @@ export class SessionWorkspaces {
 
   private async open(message: MessageOf<'Open'>): Promise<void> {
     const ws = await this.acquire(message.workspace, message.create === true);
-    if (!ws.ok) return this.session.sendError(ws.error, message.requestId);
+    if (!ws.ok) {
+      this.session.sendError(ws.error, message.requestId);
+      return;
+    }
     this.join(ws.value);
     this.sendSnapshot(ws.value, message.requestId);
   }
@@ -152,7 +156,10 @@ export class SessionWorkspaces {
 
   private async catchup(message: MessageOf<'Catchup'>): Promise<void> {
     const ws = await this.acquire(message.workspace, false);
-    if (!ws.ok) return this.session.sendError(ws.error, message.requestId);
+    if (!ws.ok) {
+      this.session.sendError(ws.error, message.requestId);
+      return;
+    }
     const open = ws.value;
     if (this.session.visibility) {
       // A filtered view cannot replay the log (the projection needs each change's states); the
@@ -168,14 +175,18 @@ export class SessionWorkspaces {
         stored.error.code === 'REVISION_TRUNCATED' || stored.error.code === 'REBASE_REQUIRED'
           ? rebaseRequired(open, since)
           : stored.error;
-      return this.session.sendError(error, message.requestId);
+      this.session.sendError(error, message.requestId);
+      return;
     }
     // Changes committed while the log was read are still in memory: take them in the same turn
     // as joining, so the session misses none and gets none twice.
     const got = stored.value;
     const after = since + got.length;
     const rest = open.sequencer.recentSince(after);
-    if (rest === undefined) return this.session.sendError(rebaseRequired(open, since), message.requestId);
+    if (rest === undefined) {
+      this.session.sendError(rebaseRequired(open, since), message.requestId);
+      return;
+    }
     const all = got.concat(rest);
     this.join(open);
     this.session.send({
@@ -204,36 +215,57 @@ export class SessionWorkspaces {
 
   private submit(message: MessageOf<'Submit'>): void {
     const reject = (error: DistSpaceError) => {
-      this.session.log.info({ workspace: message.workspace, seq: message.seq, code: error.code }, error.message);
-      this.session.send({ type: 'Reject', workspace: message.workspace, seq: message.seq, error: errorToPayload(error) });
+      this.session.log.info(
+        { workspace: message.workspace, seq: message.seq, code: error.code },
+        error.message,
+      );
+      this.session.send({
+        type: 'Reject',
+        workspace: message.workspace,
+        seq: message.seq,
+        error: errorToPayload(error),
+      });
     };
     const ws = this.joined.get(message.workspace);
     if (!ws) {
-      return reject(
-        new DistSpaceError('NOT_OPEN', `Open workspace '${message.workspace}' before submitting to it.`, {
-          workspace: message.workspace,
-        }),
+      reject(
+        new DistSpaceError(
+          'NOT_OPEN',
+          `Open workspace '${message.workspace}' before submitting to it.`,
+          {
+            workspace: message.workspace,
+          },
+        ),
       );
+      return;
     }
     if (message.clientId !== this.session.clientId) {
-      return reject(
+      reject(
         new DistSpaceError(
           'PROTOCOL_VIOLATION',
           `The Submit names client '${message.clientId}' but this session is client '${this.session.clientId}'.`,
         ),
       );
+      return;
     }
     if (this.ctx.shuttingDown()) {
-      return reject(new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down; submit again after reconnecting.'));
+      reject(
+        new DistSpaceError(
+          'SHUTTING_DOWN',
+          'The server is shutting down; submit again after reconnecting.',
+        ),
+      );
+      return;
     }
     if (this.inFlight >= this.ctx.limits.maxInFlightSubmits || !this.submits.take()) {
-      return reject(
+      reject(
         new DistSpaceError(
           'RATE_LIMITED',
           `Too many submits: at most ${this.ctx.limits.submitsPerSecond} per second and ${this.ctx.limits.maxInFlightSubmits} waiting for their ack; batch changes and wait for acks.`,
           { limit: this.ctx.limits.submitsPerSecond },
         ),
       );
+      return;
     }
     this.inFlight++;
     const caps = this.session.capabilities!;
@@ -249,7 +281,10 @@ export class SessionWorkspaces {
       })
       .then((outcome) => {
         this.inFlight--;
-        if (!outcome.ok) return reject(outcome.error);
+        if (!outcome.ok) {
+          reject(outcome.error);
+          return;
+        }
         const { revision, duplicate, notes, crossedTreeOps } = outcome.value;
         // A new change was acknowledged with its commit, in revision order; a resubmission is
         // answered here with the revision it became the first time.
@@ -258,11 +293,18 @@ export class SessionWorkspaces {
           return;
         }
         if (notes.length > 0) {
-          this.session.log.info({ workspace: ws.id, seq: message.seq, notes: notes.length }, 'change altered by transform');
+          this.session.log.info(
+            { workspace: ws.id, seq: message.seq, notes: notes.length },
+            'change altered by transform',
+          );
         }
         // A filtered view cannot always predict how the server transformed its change against
         // what it does not see; after a change crossed tree ops, the current state settles it.
-        if (this.session.visibility && (crossedTreeOps || notes.length > 0) && this.joined.has(ws.id)) {
+        if (
+          this.session.visibility &&
+          (crossedTreeOps || notes.length > 0) &&
+          this.joined.has(ws.id)
+        ) {
           this.sendSnapshot(ws, 0);
         }
       });
@@ -271,9 +313,13 @@ export class SessionWorkspaces {
   private presence(message: MessageOf<'Presence'>): void {
     const ws = this.joined.get(message.workspace);
     if (!ws) {
-      return this.session.sendError(
-        new DistSpaceError('NOT_OPEN', `Open workspace '${message.workspace}' before sending presence.`),
+      this.session.sendError(
+        new DistSpaceError(
+          'NOT_OPEN',
+          `Open workspace '${message.workspace}' before sending presence.`,
+        ),
       );
+      return;
     }
     const state = ws.sequencer.state;
     const files: Record<string, { selections: Selection[] }> = {};
@@ -282,8 +328,13 @@ export class SessionWorkspaces {
       const path = node?.kind === 'file' ? state.pathOf(fileId) : undefined;
       if (path === undefined) continue; // deleted since, or never a file: nothing to show
       const read = this.session.capabilities!.check('read', path);
-      if (!read.ok) return this.session.sendError(read.error);
-      files[fileId] = { selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })) };
+      if (!read.ok) {
+        this.session.sendError(read.error);
+        return;
+      }
+      files[fileId] = {
+        selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })),
+      };
     }
     let mapped = files;
     if (message.revision !== ws.revision) {
@@ -298,14 +349,22 @@ export class SessionWorkspaces {
     for (const [fileId, file] of Object.entries(mapped)) {
       const length = state.text(fileId)?.length ?? 0;
       if (file.selections.some((s) => s.anchor > length || s.head > length)) {
-        return this.session.sendError(
-          new DistSpaceError('INVALID_PAYLOAD', `A selection in file ${fileId} lies past its end (${length}).`, {
-            fileId,
-          }),
+        this.session.sendError(
+          new DistSpaceError(
+            'INVALID_PAYLOAD',
+            `A selection in file ${fileId} lies past its end (${length}).`,
+            {
+              fileId,
+            },
+          ),
         );
+        return;
       }
     }
-    this.presenceDue.set(ws.id, { files: mapped, ...(message.state ? { state: message.state } : {}) });
+    this.presenceDue.set(ws.id, {
+      files: mapped,
+      ...(message.state ? { state: message.state } : {}),
+    });
     this.schedulePresence();
   }
 
@@ -340,7 +399,9 @@ export class SessionWorkspaces {
           type: 'Presence',
           workspace,
           revision: ws.revision,
-          files: member.visibility ? filterFiles(state, due.files, member.visibility.file) : due.files,
+          files: member.visibility
+            ? filterFiles(state, due.files, member.visibility.file)
+            : due.files,
           sessionId: this.session.sessionId,
           subject: this.session.subject,
           clientId: this.session.clientId,

@@ -168,13 +168,19 @@ export class Session implements Member {
     if (!maySend(message.type, 'client')) {
       this.countError();
       this.sendError(
-        new DistSpaceError('PROTOCOL_VIOLATION', `${message.type} is a message only the server sends.`, {
-          type: message.type,
-        }),
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `${message.type} is a message only the server sends.`,
+          {
+            type: message.type,
+          },
+        ),
       );
       return;
     }
-    this.chain = this.chain.then(() => this.handle(message)).catch((e: unknown) => this.internal(e));
+    this.chain = this.chain
+      .then(() => this.handle(message))
+      .catch((e: unknown) => this.internal(e));
   }
 
   private async handle(message: Message): Promise<void> {
@@ -182,7 +188,10 @@ export class Session implements Member {
     if (message.type === 'Hello') return this.hello(message);
     if (this.state !== 'ready') {
       this.refuse(
-        new DistSpaceError('PROTOCOL_VIOLATION', `The first message must be Hello, not ${message.type}.`),
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `The first message must be Hello, not ${message.type}.`,
+        ),
       );
       return;
     }
@@ -215,14 +224,18 @@ export class Session implements Member {
   private async hello(message: MessageOf<'Hello'>): Promise<void> {
     if (this.state !== 'hello') {
       this.countError();
-      this.sendError(new DistSpaceError('PROTOCOL_VIOLATION', 'Hello was already sent on this connection.'));
+      this.sendError(
+        new DistSpaceError('PROTOCOL_VIOLATION', 'Hello was already sent on this connection.'),
+      );
       return;
     }
     this.state = 'authenticating';
     const version = negotiateVersion(message.version);
     if (!version.ok) return this.refuse(version.error);
     if (this.ctx.shuttingDown()) {
-      return this.refuse(new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down; connect again later.'));
+      return this.refuse(
+        new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down; connect again later.'),
+      );
     }
     const auth: Result<Principal> = await this.ctx.authenticator.authenticate(message.token);
     if (!auth.ok) return this.refuse(auth.error);
@@ -238,7 +251,12 @@ export class Session implements Member {
     this.state = 'ready';
     this.connection.markReady();
     this.log.info(
-      { subject: principal.subject, clientId: message.clientId, agent: message.agent, method: principal.method },
+      {
+        subject: principal.subject,
+        clientId: message.clientId,
+        agent: message.agent,
+        method: principal.method,
+      },
       'session authenticated',
     );
     this.send({
@@ -262,13 +280,24 @@ export class Session implements Member {
   private countError(): void {
     if (++this.errors >= MAX_ERRORS) {
       this.close(
-        new DistSpaceError('PROTOCOL_VIOLATION', `The session sent ${MAX_ERRORS} bad messages and was closed.`),
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `The session sent ${MAX_ERRORS} bad messages and was closed.`,
+        ),
       );
     }
   }
 
   private internal(e: unknown): void {
-    this.log.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'handler failed');
-    this.sendError(new DistSpaceError('INTERNAL_ERROR', 'The server failed to handle the message; it was not applied.'));
+    this.log.error(
+      { err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) },
+      'handler failed',
+    );
+    this.sendError(
+      new DistSpaceError(
+        'INTERNAL_ERROR',
+        'The server failed to handle the message; it was not applied.',
+      ),
+    );
   }
 }

@@ -45,7 +45,8 @@ export class WorkspaceHost {
    * @returns it, or `NOT_FOUND`, `TOO_MANY_WORKSPACES`, `SHUTTING_DOWN` or `STORE_FAILED`
    */
   async acquire(id: string, create: boolean): Promise<Result<OpenWorkspace>> {
-    if (this.shuttingDown) return err(new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down.'));
+    if (this.shuttingDown)
+      return err(new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down.'));
     const current = this.open.get(id);
     if (current) {
       this.cancelIdle(id);
@@ -88,9 +89,13 @@ export class WorkspaceHost {
       if (!(await this.storage.exists(id))) {
         if (!create) {
           return err(
-            new DistSpaceError('NOT_FOUND', `Workspace '${id}' does not exist; open it with create to make it.`, {
-              workspace: id,
-            }),
+            new DistSpaceError(
+              'NOT_FOUND',
+              `Workspace '${id}' does not exist; open it with create to make it.`,
+              {
+                workspace: id,
+              },
+            ),
           );
         }
         await this.storage.create(id).catch((e: unknown) => {
@@ -102,7 +107,10 @@ export class WorkspaceHost {
       const ws = new OpenWorkspace(id, log, this.limits, {
         onIdle: (w) => this.scheduleIdle(w),
         onFailure: (w, error) => {
-          this.logger.error({ workspace: w.id, code: error.code, err: error.message }, 'workspace store failed');
+          this.logger.error(
+            { workspace: w.id, code: error.code, err: error.message },
+            'workspace store failed',
+          );
           w.evict(error);
           void this.close(w.id);
         },
@@ -114,8 +122,14 @@ export class WorkspaceHost {
       const error =
         e instanceof DistSpaceError
           ? e
-          : new DistSpaceError('STORE_FAILED', `Workspace '${id}' could not be opened: ${(e as Error).message}`);
-      this.logger.error({ workspace: id, code: error.code, err: error.message }, 'workspace failed to open');
+          : new DistSpaceError(
+              'STORE_FAILED',
+              `Workspace '${id}' could not be opened: ${(e as Error).message}`,
+            );
+      this.logger.error(
+        { workspace: id, code: error.code, err: error.message },
+        'workspace failed to open',
+      );
       return err(error);
     }
   }
@@ -145,7 +159,10 @@ export class WorkspaceHost {
     const closing = ws.sequencer
       .close()
       .catch((e: unknown) => {
-        this.logger.error({ workspace: id, err: (e as Error).message }, 'workspace failed to close');
+        this.logger.error(
+          { workspace: id, err: (e as Error).message },
+          'workspace failed to close',
+        );
       })
       .then(() => {
         this.closing.delete(id);
