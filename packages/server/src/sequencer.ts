@@ -276,7 +276,7 @@ export class WorkspaceSequencer {
     const allowed = request.authorize(before, change);
     if (!allowed.ok) return allowed;
     const applied = applyWorkspaceChange(before, change, this.options.apply);
-    if (!applied.ok) return applied;
+    if (!applied.ok) return err(limitBreach(applied.error, this.options.workspace));
 
     const entry: SequencedChange = {
       revision: this.head + 1,
@@ -412,6 +412,27 @@ export class WorkspaceSequencer {
     const start = since + 1 - first.revision;
     return this.recent.slice(start, start + (upTo - since));
   }
+}
+
+/**
+ * Gives the workspace limits their own codes: vfs-workspace reports both as `LIMIT_EXCEEDED`,
+ * naming the file (`details.id`) when a file grew too long.
+ */
+function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
+  if (error.code !== 'LIMIT_EXCEEDED') return error;
+  const details = error.details as { id?: string; limit?: number; actual?: number };
+  if (details.id !== undefined) {
+    return new DistSpaceError(
+      'FILE_TOO_LARGE',
+      `The change would make file ${details.id} ${details.actual} code units long; files may hold at most ${details.limit}.`,
+      { ...details, workspace },
+    );
+  }
+  return new DistSpaceError(
+    'WORKSPACE_FULL',
+    `The change would leave ${details.actual} files and directories in workspace '${workspace}'; the limit is ${details.limit}.`,
+    { ...details, workspace },
+  );
 }
 
 function duplicateOf(revision: number): SubmitOutcome {

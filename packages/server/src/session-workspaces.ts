@@ -257,7 +257,7 @@ export class SessionWorkspaces {
       );
       return;
     }
-    if (this.inFlight >= this.ctx.limits.maxInFlightSubmits || !this.submits.take()) {
+    if (this.inFlight >= this.ctx.limits.maxInFlightSubmits || this.submits.take() !== 'accept') {
       reject(
         new DistSpaceError(
           'RATE_LIMITED',
