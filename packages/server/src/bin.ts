@@ -43,14 +43,7 @@ async function main(): Promise<void> {
   }
   config = unwrap(readServerConfig(cli.overrides, config, 'the command line'));
   const running = unwrap(await startServer(config));
-  const lines = [`Dist-Space server listening on ${running.url}`];
-  if (running.tcpUrl) lines.push(`  and on ${running.tcpUrl}`);
-  lines.push(`  data: ${config.store === 'memory' ? 'in memory (lost at exit)' : config.dataDir}`);
-  if (running.devToken) {
-    lines.push('  development token (admin, every workspace, 30 days):', `  ${running.devToken}`);
-  }
-  lines.push('  Ctrl-C to stop.');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // Handle signals before saying where we listen: whoever reads that line may stop us at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,6 +58,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const lines = [`Dist-Space server listening on ${running.url}`];
+  if (running.tcpUrl) lines.push(`  and on ${running.tcpUrl}`);
+  lines.push(`  data: ${config.store === 'memory' ? 'in memory (lost at exit)' : config.dataDir}`);
+  if (running.devToken) {
+    lines.push('  development token (admin, every workspace, 30 days):', `  ${running.devToken}`);
+  }
+  lines.push('  Ctrl-C to stop.');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((e: unknown) => {
