@@ -8,7 +8,11 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 // so `npm test` needs no build step.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@dist-space\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }],
+    alias: [
+      { find: /^@dist-space\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
+      // Subpath exports such as `@dist-space/oplog-storage/testing` live in `src/<subpath>/`.
+      { find: /^@dist-space\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2/index.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts'],
