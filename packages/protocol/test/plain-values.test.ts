@@ -29,6 +29,13 @@ describe('messageToValue and messageFromValue', () => {
     expect(bad.ok || bad.error.details).toMatchObject({ type: 'Ack', field: 'revision' });
   });
 
+  it('refuse, without throwing, a presence state too deep to encode', () => {
+    let state: unknown = 0;
+    for (let i = 0; i < 2_000; i++) state = { nested: state };
+    const result = messageFromValue([30, { workspace: 'w', revision: 1, files: {}, state }]);
+    expect(result.ok || result.error.details).toMatchObject({ type: 'Presence', field: 'state' });
+  });
+
   it('never throw on any JSON value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(1, 10, 20, 23, 30, 61), (payload, id) => {
