@@ -19,6 +19,12 @@ import { SAMPLE_MESSAGES } from './support/sample-messages.js';
 type LimitName = keyof ProtocolLimits;
 
 /**
+ * For the properties that build messages of thousands of items: each run checks one size, and a
+ * quarter of the runs covers the sizes well.
+ */
+const largeMessages = { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) };
+
+/**
  * At `limit = n` the frame decodes; at `n - 1` it gives LIMIT_EXCEEDED naming the limit (or,
  * with `code`, that code: see maxPathDepth).
  */
@@ -53,6 +59,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
       fc.property(anyMessage, (message) =>
         expectLimitAt(message, 'maxFrameBytes', encodeMessage(message).length),
       ),
+      largeMessages,
     );
   });
 
@@ -70,6 +77,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
       fc.property(fc.integer({ min: 3, max: 3_000 }), (n) =>
         expectLimitAt(records(Array.from({ length: n }, () => ({}))), 'maxArrayLength', n),
       ),
+      largeMessages,
     );
   });
 
@@ -79,6 +87,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
         const record = Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
         expectLimitAt(records([record]), 'maxMapSize', n);
       }),
+      largeMessages,
     );
   });
 
@@ -107,6 +116,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
           n,
         );
       }),
+      largeMessages,
     );
   });
 
@@ -194,6 +204,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
         );
         expectLimitAt({ ...SAMPLE_MESSAGES.Presence, files }, 'maxPresenceFiles', n);
       }),
+      largeMessages,
     );
   });
 
@@ -204,6 +215,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
         const files = { 'alice:3': { selections } };
         expectLimitAt({ ...SAMPLE_MESSAGES.Presence, files }, 'maxSelectionsPerFile', n);
       }),
+      largeMessages,
     );
   });
 
@@ -230,6 +242,7 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
           value: bytes.length - 1,
         });
       }),
+      largeMessages,
     );
   });
 });
