@@ -20,20 +20,15 @@ const wrongTextSuite = {
 };
 
 describe('the benchmark harness', () => {
-  it('runs every registered suite in a smoke run, and every row verifies', async () => {
-    const printed: string[] = [];
-    const result = await runBenchmarks({
-      suites,
-      smoke: true,
-      runs: 1,
-      print: (text) => printed.push(text),
-    });
+  // `npm run bench:smoke` (run by CI) covers every registered suite; here one suite proves the
+  // harness end to end without the test run growing with each suite added.
+  it('runs a registered suite in a smoke run, and every row verifies', async () => {
+    const replay = suites.filter((s) => s.name === 'replay');
+    expect(replay).toHaveLength(1);
+    const result = await runBenchmarks({ suites: replay, smoke: true, runs: 1, print: quiet });
     expect(result.failures).toEqual([]);
-    // Each suite prints one table headed by its name, with at least one row under the header.
-    for (const { name } of suites) {
-      const table = printed.find((text) => text.startsWith(`${name} (`));
-      expect(table?.split('\n').length, name).toBeGreaterThan(3);
-    }
+    expect(result.rows.length).toBeGreaterThan(0);
+    for (const row of result.rows) expect(row.name.startsWith('replay')).toBe(true);
     for (const row of result.rows) expect(row.verified, row.name).toBe(true);
     expect(succeeded(result)).toBe(true);
   });
