@@ -294,9 +294,9 @@ export class Client extends Emitter<ClientEvents> {
           this.assemblers.set(message.requestId, assembler);
         }
         const done = assembler.add(message);
-        if (done === undefined) return;
+        if (done.ok && done.value === undefined) return; // more chunks to come
         this.assemblers.delete(message.requestId);
-        if (done.ok) this.route(done.value);
+        if (done.ok && done.value) this.route(done.value);
         return;
       }
       default:
