@@ -51,6 +51,8 @@ export interface Connection {
    * more. `err(LIMIT_EXCEEDED)`: the frame is larger than `maxFrameSize` and was not sent (the
    * connection stays open). `err(CONNECTION_CLOSED)`: the connection is not open; nothing was
    * sent. A server connection may also answer `err(SLOW_CONSUMER)`, see {@link ServerConnection}.
+   * As with a Node socket, the transport may keep a reference to `frame` until it is written:
+   * do not change its bytes after sending it.
    */
   send(frame: Uint8Array): Result<boolean>;
   /**
