@@ -1,11 +1,6 @@
 import type { Result } from '@dist-space/ot-core';
 import { WebSocket } from 'ws';
-import {
-  connectWebSocket,
-  MemoryNetwork,
-  type PausableConnection,
-  type WebSocketConstructorLike,
-} from '../src/index.js';
+import { connectWebSocket, MemoryNetwork, type PausableConnection } from '../src/index.js';
 import {
   connectNodeWebSocket,
   connectTcp,
@@ -55,7 +50,7 @@ runTransportConformance('WebSocket (ws server, browser adapter on the standard A
     }
     const result = await connectWebSocket(listener.address, {
       ...options,
-      WebSocket: TrackedWebSocket as unknown as WebSocketConstructorLike,
+      WebSocket: TrackedWebSocket,
     });
     if (!result.ok) throw result.error;
     return {
