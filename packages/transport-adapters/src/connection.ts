@@ -1,4 +1,6 @@
 import type { ErrorCode, Result } from '@dist-space/ot-core';
+// The transports' codes join ErrorCode wherever a CloseCode is used.
+import './errors.js';
 
 /**
  * Why a connection closed. `NORMAL` is an orderly close that asked for nothing more; every other
