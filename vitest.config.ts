@@ -3,15 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
-// One run covers every package. Tests import packages by name; the aliases point each
-// `@dist-space/<name>` (and `@dist-space/<name>/<subpath>`) at its TypeScript sources (as the
-// `source` export condition does for tsx), so `npm test` needs no build step.
+// One run covers every package. Tests import packages by name; the alias points each
+// `@dist-space/<name>` at its TypeScript sources (as the `source` export condition does for tsx),
+// so `npm test` needs no build step.
 export default defineConfig({
   resolve: {
     alias: [
       { find: /^@dist-space\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
-      // Subpath exports (`@dist-space/transport-adapters/node`) map to `src/<subpath>.ts`.
-      { find: /^@dist-space\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
+      // Subpath exports such as `@dist-space/oplog-storage/testing` live in `src/<subpath>/`.
+      { find: /^@dist-space\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2/index.ts` },
     ],
   },
   test: {

@@ -17,8 +17,9 @@ export const BRANCH_MIN = BRANCH_MAX >> 2;
 
 /**
  * Who may edit a node in place: the token of the {@link MutableText} edit session that created
- * it. A node is never changed by anyone else, and a session gives up its token when it takes a
- * snapshot, so a node reachable from a snapshot is never changed again.
+ * it, or null for a node no one may change (made by `Text.of` or a persistent edit). A node is
+ * never changed by anyone else, and a session gives up its token when it takes a snapshot, so a
+ * node reachable from a snapshot is never changed again.
  */
 export type Owner = object | null;
 
@@ -58,9 +59,12 @@ export function branch(children: RopeNode[], owner: Owner): RopeNode {
   return new RopeNode(children[0]!.height + 1, len, lines, '', children, owner);
 }
 
-/** `node` itself if `owner` may change it in place, else a shallow copy that `owner` owns. */
+/**
+ * `node` itself if `owner` may change it in place, else a shallow copy that `owner` owns. The
+ * null owner (a persistent edit, or `Text.of`) may change nothing in place: it always copies.
+ */
 export function own(node: RopeNode, owner: Owner): RopeNode {
-  if (node.owner === owner) return node;
+  if (owner !== null && node.owner === owner) return node;
   return new RopeNode(
     node.height,
     node.len,
@@ -82,8 +86,8 @@ export function countLines(text: string, from: number, to: number): number {
   return count;
 }
 
-/** True when a cut of `text` before `pos` would separate a surrogate pair. */
-function cutsPair(text: string, pos: number): boolean {
+/** True when a cut of `text` before `pos` would separate a surrogate pair (never at 0 or the end). */
+export function cutsPair(text: string, pos: number): boolean {
   const low = text.charCodeAt(pos);
   if (low < 0xdc00 || low > 0xdfff) return false;
   const high = text.charCodeAt(pos - 1);

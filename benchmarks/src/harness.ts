@@ -1,0 +1,105 @@
+// What a suite is and how it times its cases. A suite runs in a child process of its own (see
+// runner.ts) and returns rows; the runner prints and saves them.
+
+/**
+ * One result: a case measured for our code and each peer in the same process run. Values are
+ * medians in milliseconds unless `unit` says otherwise (a throughput such as `M ops/s`, where
+ * more is better, or a size such as `MB`).
+ */
+export interface Row {
+  /** What was measured, e.g. `replay automerge-paper`. */
+  name: string;
+  /** Our figure. */
+  ours: number;
+  /** Each peer's figure, by peer name. */
+  peers: Record<string, number>;
+  /** False when any participant's final result differed from the expected one. */
+  verified: boolean;
+  /** The unit of the figures when it is not milliseconds. */
+  unit?: string;
+  /** Anything a reader needs to interpret the row. */
+  notes?: string;
+}
+
+/** How a suite is asked to run. */
+export interface SuiteOptions {
+  /** A quick run that only proves the code runs and verifies: one run, no warm-up. */
+  readonly smoke: boolean;
+  /** Timed runs per case; the median is reported. */
+  readonly runs: number;
+  /** The traces to use. */
+  readonly traces: readonly string[];
+}
+
+/** A benchmark suite: a module whose `suite` export this is. */
+export interface Suite {
+  /** Its name, as `--only` takes it. */
+  readonly name: string;
+  /** Measures every case and returns a row for each. */
+  run(options: SuiteOptions): Row[] | Promise<Row[]>;
+}
+
+/** One participant of a timed case: `run` does the whole work once and returns its result. */
+export interface Contender<R = unknown> {
+  readonly name: string;
+  run(): R;
+}
+
+/** The timings of one contender, and the result of its last run (for verification). */
+export interface Timing<R = unknown> {
+  readonly median: number;
+  readonly samples: readonly number[];
+  readonly result: R;
+}
+
+/** Runs a full garbage collection when the process was started with `--expose-gc`. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    gc();
+  }
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Times each contender `options.runs` times (once in a smoke run), after one untimed warm-up run
+ * each (none in a smoke run). Runs are interleaved, one of each contender per round, so that the
+ * noise of a shared machine falls on all of them alike, and the heap is collected before each
+ * timed run so that no contender pays for another's garbage.
+ */
+export function timeContenders(
+  contenders: readonly Contender[],
+  options: SuiteOptions,
+): Map<string, Timing> {
+  const runs = options.smoke ? 1 : Math.max(1, options.runs);
+  const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const results = new Map<string, unknown>();
+  if (!options.smoke) for (const c of contenders) c.run();
+  for (let round = 0; round < runs; round++) {
+    for (const c of contenders) {
+      collectGarbage();
+      const start = performance.now();
+      const result = c.run();
+      samples.get(c.name)!.push(performance.now() - start);
+      results.set(c.name, result);
+    }
+  }
+  const out = new Map<string, Timing>();
+  for (const c of contenders) {
+    const s = samples.get(c.name)!;
+    out.set(c.name, { median: median(s), samples: s, result: results.get(c.name) });
+  }
+  return out;
+}
+
+/** The part of a row's notes that names the participants whose result was wrong, if any. */
+export function wrongNote(wrong: readonly string[], what = 'wrong final text'): string {
+  return wrong.length === 0 ? '' : `; ${what}: ${wrong.join(', ')}`;
+}
