@@ -10,23 +10,7 @@ import {
   listenWebSocket,
   type TcpListener,
 } from '@dist-space/transport-adapters/node';
-
-/** One result, in the shape of the benchmark harness's rows (benchmarks/src/harness.ts). */
-export interface TransportRow {
-  name: string;
-  ours: number;
-  peers: Record<string, number>;
-  verified: boolean;
-  unit?: string;
-  notes?: string;
-}
-
-/** How hard to measure: a smoke run proves the code runs and verifies, with tiny counts. */
-export interface TransportBenchOptions {
-  readonly smoke: boolean;
-  /** Timed runs per case; the median is reported. */
-  readonly runs: number;
-}
+import { median, type Row, type SuiteOptions } from '../harness.js';
 
 interface TransportKind {
   readonly name: string;
@@ -72,12 +56,6 @@ const sizes = [
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Error }): T {
   if (!result.ok) throw result.error;
   return result.value;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
@@ -165,11 +143,11 @@ async function stream(client: Connection, bytes: number, count: number) {
 }
 
 /** Measures each transport and frame size; returns one row per (transport, size, measure). */
-export async function runTransportBenchmarks(
-  options: TransportBenchOptions,
-): Promise<TransportRow[]> {
+export async function transportLoopbackRows(
+  options: Pick<SuiteOptions, 'smoke' | 'runs'>,
+): Promise<Row[]> {
   const runs = options.smoke ? 1 : Math.max(1, options.runs);
-  const rows: TransportRow[] = [];
+  const rows: Row[] = [];
   for (const kind of kinds) {
     const listener = await kind.listen();
     serve(listener);

@@ -7,8 +7,8 @@ import {
   listenTcp,
   listenWebSocket,
   type TcpListener,
-} from '../src/node.js';
-import { type ConformanceClient, runTransportConformance } from '../src/testing.js';
+} from '../src/node/index.js';
+import { type ConformanceClient, runTransportConformance } from '../src/testing/index.js';
 
 /** A client for the suite from a connection that can pause reading itself. */
 function pausable(result: Result<PausableConnection>): ConformanceClient {
