@@ -1,6 +1,7 @@
 import type { ErrorCode, Result } from '@dist-space/ot-core';
-// The transports' codes join ErrorCode wherever a CloseCode is used.
-import './errors.js';
+// The transports' codes join ErrorCode wherever a CloseCode is used (a type-only import brings
+// the declaration merging into any program that uses this file, at no runtime cost).
+import type {} from './errors.js';
 
 /**
  * Why a connection closed. `NORMAL` is an orderly close that asked for nothing more; every other

@@ -15,16 +15,16 @@ import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js'
  * bivariantly: implementations type their events more precisely (`MessageEvent`, `CloseEvent`)
  * than this adapter needs, and must still fit.
  */
-type EventHandler<E> = { handle(event: E): void }['handle'] | null;
+type WebSocketEventHandler<E> = { handle(event: E): void }['handle'] | null;
 
 /** The part of the standard `WebSocket` this adapter uses (browsers, Deno, Node 22, `ws`). */
 export interface WebSocketLike {
   binaryType: string;
   readonly bufferedAmount: number;
-  onopen: EventHandler<unknown>;
-  onmessage: EventHandler<{ readonly data: unknown }>;
-  onclose: EventHandler<{ readonly code: number; readonly reason: string }>;
-  onerror: EventHandler<unknown>;
+  onopen: WebSocketEventHandler<unknown>;
+  onmessage: WebSocketEventHandler<{ readonly data: unknown }>;
+  onclose: WebSocketEventHandler<{ readonly code: number; readonly reason: string }>;
+  onerror: WebSocketEventHandler<unknown>;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
