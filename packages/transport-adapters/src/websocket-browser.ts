@@ -15,7 +15,7 @@ import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js'
  * bivariantly: implementations type their events more precisely (`MessageEvent`, `CloseEvent`)
  * than this adapter needs, and must still fit.
  */
-type WebSocketEventHandler<E> = { handle(event: E): void }['handle'] | null;
+export type WebSocketEventHandler<E> = { handle(event: E): void }['handle'] | null;
 
 /** The part of the standard `WebSocket` this adapter uses (browsers, Deno, Node 22, `ws`). */
 export interface WebSocketLike {
