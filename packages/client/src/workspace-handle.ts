@@ -332,7 +332,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.sync.applyLocal(change);
     this.undoHistory.record(change, kind);
     this.peers.transform(change, this.sync.local);
-    this.emitTree(change, before, this.sync.local, true);
+    this.emitTree(change, before, true);
     this.emit('change', { change, local: true, author: this.link.subject });
     this.flush();
     this.save();
@@ -375,7 +375,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         const undo = this.sync.rollBack((c) => invertWorkspaceChange(c));
         this.undoHistory.transform(undo);
         this.peers.transform(undo, this.sync.local);
-        this.emitTree(undo, before, this.sync.local, true);
+        this.emitTree(undo, before, true);
         this.emit('change', { change: undo, local: true, author: this.link.subject });
         this.emit('rejected', { error, change: inflight.change });
         this.afterSettle();
@@ -396,7 +396,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const applied = this.sync.applyRemote(message.change, message.revision);
     this.undoHistory.transform(applied.change);
     this.peers.transform(applied.change, this.sync.local);
-    this.emitTree(applied.change, applied.before, this.sync.local, false);
+    this.emitTree(applied.change, applied.before, false);
     this.emit('change', { change: applied.change, local: false, author: message.author, revision: message.revision });
     if (applied.notes.length > 0) this.emit('altered', { notes: applied.notes });
     this.save();
@@ -478,19 +478,27 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     }
   }
 
-  private emitTree(change: WorkspaceChange, before: Workspace, after: Workspace, local: boolean): void {
+  /** Tree events for a change applied to `before`, op by op, with the paths of each step. */
+  private emitTree(change: WorkspaceChange, before: Workspace, local: boolean): void {
+    let current = before;
     for (const op of change) {
+      if (op.type === 'edit') continue;
+      const next = applyWorkspaceChange(current, [op]);
+      if (!next.ok) return; // cannot happen for a change that applied as a whole
+      const after = next.value;
       if (op.type === 'createFile' || op.type === 'createDir') {
         const path = after.pathOf(op.id);
-        if (path !== undefined) this.emit('created', { id: op.id, path, kind: op.type === 'createFile' ? 'file' : 'dir', local });
+        const kind = op.type === 'createFile' ? 'file' : 'dir';
+        if (path !== undefined) this.emit('created', { id: op.id, path, kind, local });
       } else if (op.type === 'delete') {
-        const path = before.pathOf(op.id);
+        const path = current.pathOf(op.id);
         if (path !== undefined) this.emit('deleted', { id: op.id, path, local });
-      } else if (op.type === 'move') {
-        const from = before.pathOf(op.id);
+      } else {
+        const from = current.pathOf(op.id);
         const to = after.pathOf(op.id);
         if (from !== undefined && to !== undefined) this.emit('renamed', { id: op.id, from, to, local });
       }
+      current = after;
     }
   }
 
