@@ -13,7 +13,11 @@ export interface ReconnectOptions {
 }
 
 /** The wait before reconnect attempt `attempt` (0 for the first). */
-export function backoffDelay(attempt: number, options: ReconnectOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: ReconnectOptions = {},
+  random: () => number = Math.random,
+): number {
   const initial = options.initialDelayMs ?? 250;
   const max = options.maxDelayMs ?? 10_000;
   const factor = options.factor ?? 2;

@@ -8,7 +8,11 @@ import {
   PROTOCOL_VERSION,
   SnapshotAssembler,
 } from '@dist-space/protocol';
-import { type Connection, connectWebSocket, type WebSocketConstructorLike } from '@dist-space/transport-adapters';
+import {
+  type Connection,
+  connectWebSocket,
+  type WebSocketConstructorLike,
+} from '@dist-space/transport-adapters';
 import type { Workspace } from '@dist-space/vfs-workspace';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import { Emitter } from './emitter.js';
@@ -143,7 +147,12 @@ export class Client extends Emitter<ClientEvents> {
     const restored = saved && saved.saved.clientId === this.clientId ? saved : undefined;
     if (restored) {
       const handle = this.makeHandle(workspace, restored, options);
-      const reply = await this.request({ type: 'Catchup', requestId: this.nextRequestId(), workspace, sinceRevision: restored.saved.revision });
+      const reply = await this.request({
+        type: 'Catchup',
+        requestId: this.nextRequestId(),
+        workspace,
+        sinceRevision: restored.saved.revision,
+      });
       if (reply.type === 'Error' && errorFromPayload(reply.error).code !== 'REBASE_REQUIRED') {
         this.handles.delete(workspace);
         throw errorFromPayload(reply.error);
@@ -151,7 +160,12 @@ export class Client extends Emitter<ClientEvents> {
       handle.receive(reply as never);
       return handle;
     }
-    const reply = await this.request({ type: 'Open', requestId: this.nextRequestId(), workspace, ...(options.create ? { create: true } : {}) });
+    const reply = await this.request({
+      type: 'Open',
+      requestId: this.nextRequestId(),
+      workspace,
+      ...(options.create ? { create: true } : {}),
+    });
     if (reply.type !== 'Snapshot') throw errorFromPayload((reply as MessageOf<'Error'>).error);
     return this.makeHandle(workspace, { state: reply.state, revision: reply.revision }, options);
   }
@@ -210,7 +224,10 @@ export class Client extends Emitter<ClientEvents> {
         resolve({
           type: 'Error',
           requestId: message.requestId,
-          error: { code: 'CONNECTION_CLOSED', message: 'The client is not connected; open the workspace again once it is.' },
+          error: {
+            code: 'CONNECTION_CLOSED',
+            message: 'The client is not connected; open the workspace again once it is.',
+          },
         });
       }
     });
@@ -221,16 +238,23 @@ export class Client extends Emitter<ClientEvents> {
     this.setState('connecting');
     const connector: Connector =
       this.options.connect ??
-      (() => connectWebSocket(this.options.url!, this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}));
+      (() =>
+        connectWebSocket(
+          this.options.url!,
+          this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {},
+        ));
     const connection = await connector();
     if (!connection.ok) return connection;
     const conn = connection.value;
     let token: string | undefined;
     try {
-      token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+      token =
+        typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
     } catch (e) {
       conn.close('NORMAL', 'no token');
-      return err(new DistSpaceError('AUTH_INVALID', `The token function failed: ${(e as Error).message}`));
+      return err(
+        new DistSpaceError('AUTH_INVALID', `The token function failed: ${(e as Error).message}`),
+      );
     }
     const welcome = new Promise<Result<MessageOf<'Welcome'>>>((resolve) => {
       const offMessage = conn.onMessage((frame) => {
@@ -244,7 +268,16 @@ export class Client extends Emitter<ClientEvents> {
           resolve(err(errorFromPayload(decoded.value.error)));
         }
       });
-      conn.onClose((info) => resolve(err(new DistSpaceError(info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code, info.reason))));
+      conn.onClose((info) =>
+        resolve(
+          err(
+            new DistSpaceError(
+              info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code,
+              info.reason,
+            ),
+          ),
+        ),
+      );
     });
     conn.send(
       encodeMessage({
@@ -270,7 +303,11 @@ export class Client extends Emitter<ClientEvents> {
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
     conn.onMessage((frame) => this.onFrame(frame));
-    conn.onClose((info) => this.onClose(new DistSpaceError(info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code, info.reason)));
+    conn.onClose((info) =>
+      this.onClose(
+        new DistSpaceError(info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code, info.reason),
+      ),
+    );
     this.setState('connected');
     for (const handle of this.handles.values()) handle.resume();
     return ok(undefined);
@@ -305,7 +342,10 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private route(message: Message): void {
-    if ((message.type === 'Snapshot' || message.type === 'Changes' || message.type === 'Error') && message.requestId !== undefined) {
+    if (
+      (message.type === 'Snapshot' || message.type === 'Changes' || message.type === 'Error') &&
+      message.requestId !== undefined
+    ) {
       const pending = this.requests.get(message.requestId);
       if (pending) {
         this.requests.delete(message.requestId);
@@ -329,7 +369,11 @@ export class Client extends Emitter<ClientEvents> {
     this.connection = undefined;
     for (const [id, pending] of this.requests) {
       this.requests.delete(id);
-      pending.resolve({ type: 'Error', requestId: id, error: { code: error.code, message: error.message } });
+      pending.resolve({
+        type: 'Error',
+        requestId: id,
+        error: { code: error.code, message: error.message },
+      });
     }
     this.setState('disconnected', error);
     this.scheduleReconnect();

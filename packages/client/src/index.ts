@@ -27,6 +27,6 @@ export {
   type ChangeEvent,
   type HandleLink,
   type OpenOptions,
-  WorkspaceHandle,
   type WorkspaceEvents,
+  WorkspaceHandle,
 } from './workspace-handle.js';

@@ -25,10 +25,18 @@ export function nodeConnector(url: string): Connector {
     if (url.startsWith('ws://') || url.startsWith('wss://')) return connectNodeWebSocket(url);
     if (url.startsWith('tcp://')) {
       const parsed = new URL(url.replace(/^tcp:/, 'http:'));
-      return connectTcp({ host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) });
+      return connectTcp({
+        host: parsed.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(parsed.port),
+      });
     }
     return Promise.resolve(
-      err(new DistSpaceError('CONNECT_FAILED', `Unsupported URL ${url}: use ws://, wss:// or tcp://host:port.`)),
+      err(
+        new DistSpaceError(
+          'CONNECT_FAILED',
+          `Unsupported URL ${url}: use ws://, wss:// or tcp://host:port.`,
+        ),
+      ),
     );
   };
 }

@@ -29,7 +29,9 @@ export function persist(
     nextNodeId,
     revision: sync.revision,
     confirmed: workspaceToWire(sync.confirmed),
-    ...(inflight ? { inflight: { seq: inflight.seq, change: workspaceChangeToWire(inflight.change) } } : {}),
+    ...(inflight
+      ? { inflight: { seq: inflight.seq, change: workspaceChangeToWire(inflight.change) } }
+      : {}),
     buffered: workspaceChangeToWire(sync.buffered),
   };
 }
@@ -52,7 +54,10 @@ export function restore(saved: PersistedState | undefined): RestoredState | unde
   return {
     saved,
     confirmed: confirmed.value,
-    inflight: saved.inflight && inflight?.ok ? { seq: saved.inflight.seq, change: inflight.value } : undefined,
+    inflight:
+      saved.inflight && inflight?.ok
+        ? { seq: saved.inflight.seq, change: inflight.value }
+        : undefined,
     buffered: buffered.value,
   };
 }

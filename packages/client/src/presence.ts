@@ -23,7 +23,8 @@ export function mapFiles(
     if (after.node(id)?.kind !== 'file') continue;
     let mapped = [...selections];
     for (const op of change) {
-      if (op.type === 'edit' && op.id === id) mapped = mapped.map((s) => mapSelection(s, op.change));
+      if (op.type === 'edit' && op.id === id)
+        mapped = mapped.map((s) => mapSelection(s, op.change));
     }
     out[id] = mapped;
   }
@@ -60,6 +61,7 @@ export class PeerTable {
   /** Moves every peer's selections through a change applied to the local state. */
   transform(change: WorkspaceChange, after: Workspace): void {
     if (change.length === 0) return;
-    for (const [id, peer] of this.peers) this.peers.set(id, { ...peer, files: mapFiles(peer.files, change, after) });
+    for (const [id, peer] of this.peers)
+      this.peers.set(id, { ...peer, files: mapFiles(peer.files, change, after) });
   }
 }

@@ -1,4 +1,4 @@
-import { type Op } from '@dist-space/ot-core';
+import type { Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   completeOp,
@@ -24,7 +24,13 @@ export interface RebaseResult {
 function draftOf(op: WorkspaceOp): WorkspaceOpDraft {
   switch (op.type) {
     case 'createFile':
-      return { type: 'createFile', id: op.id, parent: op.parent, name: op.name, content: op.content };
+      return {
+        type: 'createFile',
+        id: op.id,
+        parent: op.parent,
+        name: op.name,
+        content: op.content,
+      };
     case 'createDir':
       return { type: 'createDir', id: op.id, parent: op.parent, name: op.name };
     case 'delete':
@@ -36,7 +42,10 @@ function draftOf(op: WorkspaceOp): WorkspaceOpDraft {
   }
 }
 
-function tryApply(ws: Workspace, draft: WorkspaceOpDraft): { ws: Workspace; op: WorkspaceOp } | undefined {
+function tryApply(
+  ws: Workspace,
+  draft: WorkspaceOpDraft,
+): { ws: Workspace; op: WorkspaceOp } | undefined {
   const op = completeOp(ws, draft);
   if (!op.ok) return undefined;
   const next = applyWorkspaceChange(ws, [op.value]);
@@ -66,7 +75,10 @@ export function rebasePending(
     if (op.type === 'edit') continue;
     let done = tryApply(state, draftOf(op));
     if (!done && (op.type === 'createFile' || op.type === 'createDir' || op.type === 'move')) {
-      done = tryApply(state, { ...draftOf(op), name: conflictName(op.name, op.id) } as WorkspaceOpDraft);
+      done = tryApply(state, {
+        ...draftOf(op),
+        name: conflictName(op.name, op.id),
+      } as WorkspaceOpDraft);
     }
     if (!done) {
       dropped.push(op);

@@ -52,7 +52,12 @@ export class SyncState {
    * @param inflight - a change sent before (restored from storage), kept with its seq
    * @param buffered - local changes not sent yet
    */
-  constructor(confirmed: Workspace, revision: number, inflight?: InFlight, buffered: WorkspaceChange = []) {
+  constructor(
+    confirmed: Workspace,
+    revision: number,
+    inflight?: InFlight,
+    buffered: WorkspaceChange = [],
+  ) {
     this.confirmedState = confirmed;
     this.revisionValue = revision;
     this.inflightValue = inflight;

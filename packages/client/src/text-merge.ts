@@ -4,7 +4,13 @@ import diff from 'fast-diff';
 /** True when `pos` falls between the two halves of a surrogate pair of `text`. */
 function splitsPair(text: string, pos: number): boolean {
   const c = text.charCodeAt(pos);
-  return c >= 0xdc00 && c <= 0xdfff && pos > 0 && text.charCodeAt(pos - 1) >= 0xd800 && text.charCodeAt(pos - 1) <= 0xdbff;
+  return (
+    c >= 0xdc00 &&
+    c <= 0xdfff &&
+    pos > 0 &&
+    text.charCodeAt(pos - 1) >= 0xd800 &&
+    text.charCodeAt(pos - 1) <= 0xdbff
+  );
 }
 
 /**
@@ -37,7 +43,11 @@ function replaceMiddle(from: string, to: string): Op[] {
   while (start < max && from.charCodeAt(start) === to.charCodeAt(start)) start++;
   if (splitsPair(from, start)) start--;
   let end = 0;
-  while (end < max - start && from.charCodeAt(from.length - 1 - end) === to.charCodeAt(to.length - 1 - end)) end++;
+  while (
+    end < max - start &&
+    from.charCodeAt(from.length - 1 - end) === to.charCodeAt(to.length - 1 - end)
+  )
+    end++;
   if (splitsPair(from, from.length - end)) end--;
   const len = from.length - end - start;
   const text = to.slice(start, to.length - end);

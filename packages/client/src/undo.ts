@@ -29,7 +29,11 @@ function typingFile(change: WorkspaceChange): string | undefined {
   // A keystroke: one small insert or delete. Pastes and structural edits get their own step.
   const op = only.change[0]!;
   const size =
-    op.type === 'insert' ? op.text.length : op.type === 'delete' ? op.len : Number.POSITIVE_INFINITY;
+    op.type === 'insert'
+      ? op.text.length
+      : op.type === 'delete'
+        ? op.len
+        : Number.POSITIVE_INFINITY;
   return size <= 2 ? only.id : undefined;
 }
 
@@ -74,7 +78,12 @@ export class UndoHistory {
     }
     if (kind === 'edit') this.redoStack = [];
     const top = this.undoStack.at(-1);
-    if (kind === 'edit' && file !== undefined && top?.file === file && now - top.at <= this.groupWithinMs) {
+    if (
+      kind === 'edit' &&
+      file !== undefined &&
+      top?.file === file &&
+      now - top.at <= this.groupWithinMs
+    ) {
       // Undoing the group undoes the newest keystroke first.
       top.change = [...inverse, ...top.change];
       top.at = now;
@@ -107,7 +116,8 @@ export class UndoHistory {
         against = transformWorkspaceChange(against, step.change, 'left').change;
         step.change = moved.change;
       }
-      for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.change.length === 0) stack.splice(i, 1);
+      for (let i = stack.length - 1; i >= 0; i--)
+        if (stack[i]!.change.length === 0) stack.splice(i, 1);
     }
   }
 

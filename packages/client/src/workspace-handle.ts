@@ -20,9 +20,9 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import { Emitter, type Off } from './emitter.js';
+import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
-import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
 import type { PendingStore } from './storage.js';
 import { SyncState } from './sync-state.js';
 import { UndoHistory, type UndoOptions } from './undo.js';
@@ -44,13 +44,26 @@ export interface WorkspaceEvents {
   /** Any change to the local state, local or remote. */
   change: (event: ChangeEvent) => void;
   /** A file or directory appeared. */
-  created: (event: { readonly id: NodeId; readonly path: string; readonly kind: 'file' | 'dir'; readonly local: boolean }) => void;
+  created: (event: {
+    readonly id: NodeId;
+    readonly path: string;
+    readonly kind: 'file' | 'dir';
+    readonly local: boolean;
+  }) => void;
   /** A file or directory (with its subtree) went away. */
   deleted: (event: { readonly id: NodeId; readonly path: string; readonly local: boolean }) => void;
   /** A file or directory moved or was renamed. */
-  renamed: (event: { readonly id: NodeId; readonly from: string; readonly to: string; readonly local: boolean }) => void;
+  renamed: (event: {
+    readonly id: NodeId;
+    readonly from: string;
+    readonly to: string;
+    readonly local: boolean;
+  }) => void;
   /** Someone's cursors or state changed (or they left: `peer` undefined). */
-  presence: (event: { readonly sessionId: string; readonly peer: PeerPresence | undefined }) => void;
+  presence: (event: {
+    readonly sessionId: string;
+    readonly peer: PeerPresence | undefined;
+  }) => void;
   /** The server refused one of our changes; it was rolled back here. */
   rejected: (event: { readonly error: DistSpaceError; readonly change: WorkspaceChange }) => void;
   /** Concurrent changes renamed or dropped some of our pending ops. */
@@ -116,7 +129,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     super();
     this.undoHistory = new UndoHistory(options.undo);
     if ('saved' in start) {
-      this.sync = new SyncState(start.confirmed, start.saved.revision, start.inflight, start.buffered);
+      this.sync = new SyncState(
+        start.confirmed,
+        start.saved.revision,
+        start.inflight,
+        start.buffered,
+      );
       this.idPrefix = start.saved.idPrefix;
       this.nextSeq = start.saved.nextSeq;
       this.nextNodeId = start.saved.nextNodeId;
@@ -201,7 +219,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * {@link ChangeBuilder} on the local state; the first step that fails cancels all of them.
    */
   change(steps: (builder: ChangeBuilder) => Result<unknown> | void): Result<void> {
-    if (this.closed) return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
+    if (this.closed)
+      return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
     const builder = new ChangeBuilder(this.state, () => `${this.idPrefix}:${this.nextNodeId++}`);
     const outcome = steps(builder);
     if (outcome && !outcome.ok) return outcome;
@@ -242,7 +261,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * Shares this user's cursors and selections (per file path, in local positions) and a small
    * state object with the others.
    */
-  setPresence(files: Readonly<Record<string, readonly Selection[]>>, state?: Readonly<Record<string, unknown>>): Result<void> {
+  setPresence(
+    files: Readonly<Record<string, readonly Selection[]>>,
+    state?: Readonly<Record<string, unknown>>,
+  ): Result<void> {
     const byId: Record<string, Selection[]> = {};
     for (const [path, selections] of Object.entries(files)) {
       const node = this.state.resolve(path);
@@ -252,12 +274,17 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     // Positions are local; the server counts from the confirmed revision, so map them back
     // through our pending changes.
     const pending = this.sync.pending();
-    const atConfirmed = pending.length === 0 ? byId : mapFiles(byId, invertWorkspaceChange(pending), this.sync.confirmed);
+    const atConfirmed =
+      pending.length === 0
+        ? byId
+        : mapFiles(byId, invertWorkspaceChange(pending), this.sync.confirmed);
     this.link.send({
       type: 'Presence',
       workspace: this.id,
       revision: this.sync.revision,
-      files: Object.fromEntries(Object.entries(atConfirmed).map(([id, s]) => [id, { selections: s }])),
+      files: Object.fromEntries(
+        Object.entries(atConfirmed).map(([id, s]) => [id, { selections: s }]),
+      ),
       ...(state ? { state: state as never } : {}),
     });
     return ok(undefined);
@@ -277,7 +304,18 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /** @internal Handles a message for this workspace. */
-  receive(message: MessageOf<'Ack' | 'Reject' | 'Broadcast' | 'Presence' | 'PresenceLeft' | 'Snapshot' | 'Changes' | 'Error'>): void {
+  receive(
+    message: MessageOf<
+      | 'Ack'
+      | 'Reject'
+      | 'Broadcast'
+      | 'Presence'
+      | 'PresenceLeft'
+      | 'Snapshot'
+      | 'Changes'
+      | 'Error'
+    >,
+  ): void {
     switch (message.type) {
       case 'Ack':
         return this.onAck(message.seq, message.revision);
@@ -294,7 +332,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       case 'Presence':
         return this.onPresence(message);
       case 'PresenceLeft':
-        if (this.peers.delete(message.sessionId)) this.emit('presence', { sessionId: message.sessionId, peer: undefined });
+        if (this.peers.delete(message.sessionId))
+          this.emit('presence', { sessionId: message.sessionId, peer: undefined });
         return;
       case 'Error':
         if (errorFromPayload(message.error).code === 'REBASE_REQUIRED') this.requestSnapshot();
@@ -305,7 +344,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /** @internal After a reconnect: ask for what was missed since our revision. */
   resume(): void {
     this.peers.clear();
-    this.link.send({ type: 'Catchup', requestId: this.link.nextRequestId(), workspace: this.id, sinceRevision: this.sync.revision });
+    this.link.send({
+      type: 'Catchup',
+      requestId: this.link.nextRequestId(),
+      workspace: this.id,
+      sinceRevision: this.sync.revision,
+    });
   }
 
   /** @internal The state to persist. */
@@ -319,7 +363,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const out: WorkspaceOp[] = [];
     for (const op of change) {
       const text = op.type === 'edit' ? ws.text(op.id) : undefined;
-      const filled = op.type === 'edit' && text ? { ...op, change: withDeletedText(text, op.change) } : op;
+      const filled =
+        op.type === 'edit' && text ? { ...op, change: withDeletedText(text, op.change) } : op;
       out.push(filled);
       const next = applyWorkspaceChange(ws, [filled]);
       if (next.ok) ws = next.value;
@@ -383,7 +428,13 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     }
   }
 
-  private onRemote(message: { revision: number; clientId: string; seq: number; author: string; change: WorkspaceChange }): void {
+  private onRemote(message: {
+    revision: number;
+    clientId: string;
+    seq: number;
+    author: string;
+    change: WorkspaceChange;
+  }): void {
     if (message.revision <= this.sync.revision) return; // already have it
     const inflight = this.sync.inflight;
     if (inflight && message.clientId === this.link.clientId && message.seq === inflight.seq) {
@@ -397,7 +448,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.undoHistory.transform(applied.change);
     this.peers.transform(applied.change, this.sync.local);
     this.emitTree(applied.change, applied.before, false);
-    this.emit('change', { change: applied.change, local: false, author: message.author, revision: message.revision });
+    this.emit('change', {
+      change: applied.change,
+      local: false,
+      author: message.author,
+      revision: message.revision,
+    });
     if (applied.notes.length > 0) this.emit('altered', { notes: applied.notes });
     this.save();
   }
@@ -496,7 +552,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       } else {
         const from = current.pathOf(op.id);
         const to = after.pathOf(op.id);
-        if (from !== undefined && to !== undefined) this.emit('renamed', { id: op.id, from, to, local });
+        if (from !== undefined && to !== undefined)
+          this.emit('renamed', { id: op.id, from, to, local });
       }
       current = after;
     }

@@ -20,8 +20,10 @@ async function client(subject: string, options: Parameters<typeof connect>[2] = 
   return c;
 }
 
-const same = (a: { state: Parameters<typeof workspaceToWire>[0] }, b: { state: Parameters<typeof workspaceToWire>[0] }) =>
-  JSON.stringify(workspaceToWire(a.state)) === JSON.stringify(workspaceToWire(b.state));
+const same = (
+  a: { state: Parameters<typeof workspaceToWire>[0] },
+  b: { state: Parameters<typeof workspaceToWire>[0] },
+) => JSON.stringify(workspaceToWire(a.state)) === JSON.stringify(workspaceToWire(b.state));
 
 describe('Client', () => {
   it('edits a shared workspace: local edits apply at once, others see them, all converge', async () => {
@@ -41,7 +43,9 @@ describe('Client', () => {
     }
     await Promise.all([alice.whenSynced(), bob.whenSynced()]);
     await until(() => alice.revision === bob.revision, 'same revision');
-    expect(textOf(alice, 'src/main.ts')).toBe(`${'a'.repeat(20)}console.log(1);\n${'b'.repeat(20)}`);
+    expect(textOf(alice, 'src/main.ts')).toBe(
+      `${'a'.repeat(20)}console.log(1);\n${'b'.repeat(20)}`,
+    );
     expect(same(alice, bob)).toBe(true);
     expect(seen).toContain('alice:false');
     expect(seen).toContain('bob:true');
@@ -67,7 +71,13 @@ describe('Client', () => {
     must(a.remove('lib/b.ts'));
     await a.whenSynced();
     await until(() => b.revision === a.revision, 'bob caught up');
-    expect(events).toEqual(['created src', 'created src/a.ts', 'created src/b.ts', 'renamed src -> lib', 'deleted lib/b.ts']);
+    expect(events).toEqual([
+      'created src',
+      'created src/a.ts',
+      'created src/b.ts',
+      'renamed src -> lib',
+      'deleted lib/b.ts',
+    ]);
     expect(textOf(b, 'lib/a.ts')).toBe('A');
     // A failing step cancels the whole change.
     const failed = a.change((x) => {
@@ -89,7 +99,9 @@ describe('Client', () => {
     c1.on('connection', (e) => states.push(e.state));
     // Type while the connection drops under us, and while bob types too.
     for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, String(i)));
-    (c1 as unknown as { connection: { terminate(c: string, r: string): void } }).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+    (
+      c1 as unknown as { connection: { terminate(c: string, r: string): void } }
+    ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
     for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, 'x'));
     for (let i = 0; i < 5; i++) must(b.insert('f.txt', 0, 'B'));
     await until(() => c1.state === 'connected' && states.includes('disconnected'), 'reconnect');
@@ -99,7 +111,12 @@ describe('Client', () => {
     expect(text).toBe(textOf(b, 'f.txt'));
     expect(text.length).toBe(25);
     expect([...text].filter((ch) => ch === 'x').length).toBe(10);
-    expect([...text].filter((ch) => /[0-9]/.test(ch)).sort().join('')).toBe('0123456789');
+    expect(
+      [...text]
+        .filter((ch) => /[0-9]/.test(ch))
+        .sort()
+        .join(''),
+    ).toBe('0123456789');
     expect(states).toEqual(['disconnected', 'connecting', 'connected']);
   });
 
@@ -109,8 +126,12 @@ describe('Client', () => {
     must(admin.createDir('locked'));
     must(admin.createFile('open.txt', 'hello'));
     await admin.whenSynced();
-    const limited = await (await client('guest', { scopes: ['read:**', 'write:open.txt', 'create:open.txt'] })).open('w');
-    const rejected = new Promise<string>((resolve) => limited.on('rejected', (e) => resolve(e.error.code)));
+    const limited = await (
+      await client('guest', { scopes: ['read:**', 'write:open.txt', 'create:open.txt'] })
+    ).open('w');
+    const rejected = new Promise<string>((resolve) =>
+      limited.on('rejected', (e) => resolve(e.error.code)),
+    );
     must(limited.createFile('locked/secret.txt', 'nope'));
     must(limited.insert('open.txt', 5, '!'));
     expect(await rejected).toBe('PERMISSION_DENIED');
@@ -183,8 +204,12 @@ describe('Client', () => {
       must(a.createFile('f.txt', 'saved'));
       await a.whenSynced();
       // Go offline (never reconnect), type, let it be saved, and "crash".
-      (first as unknown as { options: { reconnect: unknown } }).options.reconnect = { maxAttempts: 0 };
-      (first as unknown as { connection: { terminate(c: string, r: string): void } }).connection.terminate('CONNECTION_CLOSED', 'offline');
+      (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+        maxAttempts: 0,
+      };
+      (
+        first as unknown as { connection: { terminate(c: string, r: string): void } }
+      ).connection.terminate('CONNECTION_CLOSED', 'offline');
       await until(() => first.state !== 'connected', 'offline');
       must(a.insert('f.txt', 5, ' offline'));
       must(a.createFile('new.txt', 'made offline'));
@@ -212,8 +237,12 @@ describe('Client', () => {
     const b = await first.open('w', { create: true });
     must(b.createFile('f.txt', 'start'));
     await b.whenSynced();
-    (first as unknown as { options: { reconnect: unknown } }).options.reconnect = { maxAttempts: 0 };
-    (first as unknown as { connection: { terminate(c: string, r: string): void } }).connection.terminate('CONNECTION_CLOSED', 'offline');
+    (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+      maxAttempts: 0,
+    };
+    (
+      first as unknown as { connection: { terminate(c: string, r: string): void } }
+    ).connection.terminate('CONNECTION_CLOSED', 'offline');
     await until(() => first.state !== 'connected', 'offline');
     must(b.insert('f.txt', 0, 'BOB:'));
     await (b as unknown as { saved(): Promise<void> }).saved();

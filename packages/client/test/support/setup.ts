@@ -2,7 +2,7 @@ import { Client, type ClientOptions, type WorkspaceHandle } from '@dist-space/cl
 import { nodeConnector } from '@dist-space/client/node';
 import { startTestServer, type TestServer, token } from '../../../server/test/support/harness.js';
 
-export { startTestServer, token, type TestServer };
+export { startTestServer, type TestServer, token };
 
 /** Connects a client to a test server over WebSocket (or TCP) with a token for `subject`. */
 export async function connect(
