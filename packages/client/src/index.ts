@@ -25,6 +25,7 @@ export { diffText, mergeText } from './text-merge.js';
 export { UndoHistory, type UndoOptions } from './undo.js';
 export {
   type ChangeEvent,
+  type ChangeSteps,
   type HandleLink,
   type OpenOptions,
   type WorkspaceEvents,

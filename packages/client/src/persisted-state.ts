@@ -46,7 +46,7 @@ export interface RestoredState {
 
 /** Reads back a saved state, validating it like any other untrusted input. */
 export function restore(saved: PersistedState | undefined): RestoredState | undefined {
-  if (!saved || saved.format !== 1) return undefined;
+  if (saved?.format !== 1) return undefined;
   const confirmed = parseWorkspace(saved.confirmed);
   const buffered = parseWorkspaceChange(saved.buffered);
   const inflight = saved.inflight ? parseWorkspaceChange(saved.inflight.change) : undefined;

@@ -74,6 +74,12 @@ export interface WorkspaceEvents {
   synced: () => void;
 }
 
+/** The steps of one atomic change, by path, as {@link WorkspaceHandle.change} offers them. */
+export type ChangeSteps = Pick<
+  ChangeBuilder,
+  'createFile' | 'createDir' | 'move' | 'rename' | 'delete' | 'edit' | 'workspace'
+>;
+
 /** What a handle needs from its client. */
 export interface HandleLink {
   readonly clientId: string;
@@ -215,19 +221,34 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /**
-   * Makes one atomic change of several steps (edits to ten files and two renames, say) with a
-   * {@link ChangeBuilder} on the local state; the first step that fails cancels all of them.
+   * Makes one atomic change of several steps (edits to ten files and two renames, say), by path
+   * on the local state; if any step fails, none is applied and the first error is returned.
    */
-  change(steps: (builder: ChangeBuilder) => Result<unknown> | void): Result<void> {
-    if (this.closed)
+  change(steps: (builder: ChangeSteps) => unknown): Result<void> {
+    if (this.closed) {
       return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
+    }
     const builder = new ChangeBuilder(this.state, () => `${this.idPrefix}:${this.nextNodeId++}`);
-    const outcome = steps(builder);
-    if (outcome && !outcome.ok) return outcome;
+    let failure: DistSpaceError | undefined;
+    const track = <T>(result: Result<T>): Result<T> => {
+      if (!result.ok) failure ??= result.error;
+      return result;
+    };
+    steps({
+      createFile: (path, content) => track(builder.createFile(path, content)),
+      createDir: (path) => track(builder.createDir(path)),
+      move: (from, to) => track(builder.move(from, to)),
+      rename: (from, to) => track(builder.rename(from, to)),
+      delete: (path) => track(builder.delete(path)),
+      edit: (path, change) => track(builder.edit(path, change)),
+      get workspace() {
+        return builder.workspace;
+      },
+    });
+    if (failure) return err(failure);
     const change = builder.change;
     if (change.length === 0) return ok(undefined);
-    const complete = this.withDeletedTexts(change);
-    this.applyLocal(complete, 'edit');
+    this.applyLocal(this.withDeletedTexts(change), 'edit');
     return ok(undefined);
   }
 
@@ -318,19 +339,24 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   ): void {
     switch (message.type) {
       case 'Ack':
-        return this.onAck(message.seq, message.revision);
+        this.onAck(message.seq, message.revision);
+        return;
       case 'Reject':
-        return this.onReject(message.seq, errorFromPayload(message.error));
+        this.onReject(message.seq, errorFromPayload(message.error));
+        return;
       case 'Broadcast':
-        return this.onRemote(message);
+        this.onRemote(message);
+        return;
       case 'Changes':
         for (const change of message.changes) this.onRemote(change);
         this.resend();
         return;
       case 'Snapshot':
-        return this.rebaseOnto(message.state, message.revision);
+        this.rebaseOnto(message.state, message.revision);
+        return;
       case 'Presence':
-        return this.onPresence(message);
+        this.onPresence(message);
+        return;
       case 'PresenceLeft':
         if (this.peers.delete(message.sessionId))
           this.emit('presence', { sessionId: message.sessionId, peer: undefined });
