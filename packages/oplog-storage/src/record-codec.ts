@@ -75,7 +75,7 @@ function checksum(record: Uint8Array): number {
   return crc32c(record.subarray(RECORD_HEADER_BYTES), crc32c(record.subarray(0, 2)));
 }
 
-/** Encodes a change as a record. The change must have passed {@link checkStoredChange}. */
+/** Encodes a change as a record. Check it first (`encodeBatch` does both). */
 export function encodeChange(change: StoredChange): Uint8Array {
   return encodeRecord(RecordKind.Change, [
     change.rev,
@@ -104,7 +104,7 @@ export function decodeChange(bytes: Uint8Array, workspace: string, rev: number):
   return decoded;
 }
 
-/** Encodes a snapshot as a record. The snapshot must have passed {@link checkStoredSnapshot}. */
+/** Encodes a snapshot as a record. Check it first (`encodeSnapshotChecked` does both). */
 export function encodeSnapshot(snapshot: StoredSnapshot): Uint8Array {
   return encodeRecord(RecordKind.Snapshot, [snapshot.rev, snapshot.time, snapshot.state]);
 }
