@@ -1,4 +1,4 @@
-import { decode, Encoder } from '@msgpack/msgpack';
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import { crc32c } from './crc32c.js';
 import { type RecordLocation, storeCorrupt, versionUnsupported } from './errors.js';
 import type { StoredChange, StoredSnapshot } from './types.js';
@@ -27,6 +27,7 @@ export const RECORD_HEADER_BYTES = 6;
 // value read back has the same keys that `JSON.stringify` would have kept. One encoder for all
 // records: making one per call (what `encode()` does) costs more than encoding a small change.
 const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder();
 
 /**
  * Encodes `payload` with msgpack behind a header of format version, record kind and CRC-32C.
@@ -65,7 +66,7 @@ export function decodeRecord(bytes: Uint8Array, kind: number, at: RecordLocation
     // an adapter's input may be a Buffer (whose slice() is a view) or memory it reuses.
     const body = new Uint8Array(bytes.length - RECORD_HEADER_BYTES);
     body.set(bytes.subarray(RECORD_HEADER_BYTES));
-    return decode(body);
+    return decoder.decode(body);
   } catch (e) {
     throw storeCorrupt(at, `does not decode (${(e as Error).message})`);
   }
