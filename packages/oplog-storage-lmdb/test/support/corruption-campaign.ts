@@ -44,6 +44,9 @@ try {
     const key = `${kind}: ${outcome.outcome}${outcome.code ? ` ${outcome.code}` : ''}`;
     tally[key] = (tally[key] ?? 0) + 1;
     if (outcome.outcome === 'wrong') console.log(`trial ${t}: wrong data (${outcome.detail})`);
+    if (outcome.outcome === 'refused' && outcome.code !== 'STORE_CORRUPT') {
+      console.log(`trial ${t}: ${outcome.code} (${outcome.message})`);
+    }
     rmSync(copy, { recursive: true, force: true });
   }
   console.log(JSON.stringify({ trials, seed, tally }, null, 2));
