@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
+  // walkLmdbStore finds lmdb through import.meta.url, which the CommonJS build must be given.
+  shims: true,
 });
