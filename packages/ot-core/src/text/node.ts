@@ -112,10 +112,21 @@ export function leavesOf(text: string, owner: Owner): RopeNode[] {
   for (let i = 1; i <= count; i++) {
     let end = i === count ? n : Math.round((n * i) / count);
     if (end < n && cutsPair(text, end)) end++;
-    out[i - 1] = leaf(text.slice(start, end), owner);
+    out[i - 1] = leaf(ownCopy(text, start, end), owner);
     start = end;
   }
   return out;
+}
+
+/**
+ * `text.slice(from, to)` backed by a string of its own. V8 makes a slice of 13 or more code
+ * units a view into the whole string, so leaves cut from one long string would keep all of it
+ * alive for as long as any of them is unchanged: after an edit across leaves rebuilt them from
+ * the concatenated text, a replay of rustcode held four times its text. Slicing a fresh
+ * concatenation copies the piece into a new string only this leaf refers to.
+ */
+function ownCopy(text: string, from: number, to: number): string {
+  return `${text.slice(from, to)} `.slice(0, -1);
 }
 
 /**
