@@ -20,11 +20,15 @@ const wrongTextSuite = {
 };
 
 describe('the benchmark harness', () => {
-  it('runs every registered suite in a smoke run, and every row verifies', async () => {
-    const result = await runBenchmarks({ suites, smoke: true, runs: 1, print: quiet });
+  // `npm run bench:smoke` (run by CI) covers every registered suite; here one suite proves the
+  // harness end to end without the test run growing with each suite added.
+  it('runs a registered suite in a smoke run, and every row verifies', async () => {
+    const replay = suites.filter((s) => s.name === 'replay');
+    expect(replay).toHaveLength(1);
+    const result = await runBenchmarks({ suites: replay, smoke: true, runs: 1, print: quiet });
     expect(result.failures).toEqual([]);
-    const names = new Set(result.rows.map((r) => r.name.split(' ')[0]));
-    expect([...names].sort()).toEqual(['heap', 'replay', 'transform']);
+    expect(result.rows.length).toBeGreaterThan(0);
+    for (const row of result.rows) expect(row.name.startsWith('replay')).toBe(true);
     for (const row of result.rows) expect(row.verified, row.name).toBe(true);
     expect(succeeded(result)).toBe(true);
   });

@@ -1,0 +1,64 @@
+import { opposite, type Side } from '@dist-space/ot-core';
+import type { WorkspaceOp } from '../ops.js';
+import type { NoteBody, PairResult } from './outcome.js';
+import { transformPair } from './pair.js';
+
+/** An op with the index of the op of its change it came from; -1 for a fix-up. */
+export interface Tagged {
+  readonly op: WorkspaceOp;
+  readonly origin: number;
+}
+
+/** Receives what happened to the op at `origin` of one side. */
+export type NoteSink = (origin: number, note: NoteBody) => void;
+
+function tagged(result: PairResult, origin: number): Tagged[] {
+  const out: Tagged[] = [];
+  for (const op of result.fixups) out.push({ op, origin: -1 });
+  for (const op of result.ops) out.push({ op, origin });
+  return out;
+}
+
+/**
+ * The standard double loop over two concurrent lists (as in ot-core): returns `[a', b']`, `a`
+ * transformed against `b` with `side` and `b` against `a` with the opposite side. Each cell of
+ * the grid is one pairwise transform on a state both ops apply to, so TP1 of the pairs gives
+ * TP1 of the lists.
+ */
+export function transformTaggedLists(
+  a: readonly Tagged[],
+  b: readonly Tagged[],
+  side: Side,
+  noteA: NoteSink,
+  noteB: NoteSink,
+): [Tagged[], Tagged[]] {
+  if (a.length === 0 || b.length === 0) return [a.slice(), b.slice()];
+  if (a.length === 1 && b.length === 1) {
+    const x = a[0]!;
+    const y = b[0]!;
+    const ra = transformPair(x.op, y.op, side);
+    const rb = transformPair(y.op, x.op, opposite(side));
+    // Fix-ups are not the author's ops: what happens to them is not reported.
+    if (ra.note !== undefined && x.origin >= 0) noteA(x.origin, ra.note);
+    if (rb.note !== undefined && y.origin >= 0) noteB(y.origin, rb.note);
+    return [tagged(ra, x.origin), tagged(rb, y.origin)];
+  }
+  if (a.length === 1) {
+    let current: Tagged[] = [a[0]!];
+    const bOut: Tagged[] = [];
+    for (const y of b) {
+      const [aNext, yOut] = transformTaggedLists(current, [y], side, noteA, noteB);
+      current = aNext;
+      for (const t of yOut) bOut.push(t);
+    }
+    return [current, bOut];
+  }
+  let bCurrent: Tagged[] = b.slice();
+  const aOut: Tagged[] = [];
+  for (const x of a) {
+    const [xOut, bNext] = transformTaggedLists([x], bCurrent, side, noteA, noteB);
+    for (const t of xOut) aOut.push(t);
+    bCurrent = bNext;
+  }
+  return [aOut, bCurrent];
+}
