@@ -9,7 +9,14 @@ import {
   otTextEdits,
   oursEdits,
 } from '../effect.js';
-import { type Contender, type Row, type Suite, timeContenders, wrongNote } from '../harness.js';
+import {
+  type Contender,
+  type Row,
+  type Suite,
+  type SuiteOptions,
+  timeContenders,
+  wrongNote,
+} from '../harness.js';
 import {
   lengthsBefore,
   toChangeSet,
@@ -341,64 +348,68 @@ function rowsOf(
   ];
 }
 
+/** The op-vs-next-op rows of one trace. */
+function keystrokeRows(trace: Trace, options: SuiteOptions): Row[] {
+  const pairs = keystrokePairs(trace, options.smoke);
+  const timings = timeContenders(keystrokeContenders(pairs), options);
+  const results = new Map(
+    Object.entries(keystrokeTransforms(pairs)).map(([n, f]) => [
+      n,
+      Array.from({ length: pairs.count }, (_, i) => f(i)),
+    ]),
+  );
+  const pairLength = (i: number) => pairs.lengths[i]! + pairs.ours.b[i]!.reduce(delta, 0);
+  return rowsOf(
+    `transform ${trace.name} op vs next op`,
+    timings,
+    pairs.count,
+    compare(results, pairLength, pairs.count, (i, effect, descEffect) => {
+      // The other placement is exactly ours with the opposite side.
+      const a = pairs.ours.a[i]!;
+      const b = pairs.ours.b[i]!;
+      if (!replacesAtSamePosition(a, b)) return false;
+      const other = oursEdits(transform(a, b, 'left'));
+      return (
+        effect === effectOfEdits(pairLength(i), other) &&
+        descEffect === effectOfEdits(pairLength(i), blind(other))
+      );
+    }),
+  );
+}
+
+/** The catch-up rows of one trace (none for a trace shorter than one window). */
+function catchUpRows(trace: Trace, options: SuiteOptions): Row[] {
+  const c = catchUps(trace, options.smoke);
+  if (c.windows === 0) return [];
+  const timings = timeContenders(catchUpContenders(c), options);
+  const results = new Map([...timings].map(([n, t]) => [n, t.result]));
+  const length = (w: number) => c.lengths[c.starts[w]! + HISTORY] ?? finalLength(trace);
+  return rowsOf(
+    `transform ${trace.name} catch-up over ${HISTORY} changes`,
+    timings,
+    c.windows * HISTORY,
+    // Over a chain of changes the other placement shifts what follows; CodeMirror must still
+    // have kept the insert whole.
+    compare(results, length, c.windows, (_w, effect, descEffect) => {
+      return isLoneInsert(effect, 'x') && isLoneInsert(descEffect, 'x');
+    }),
+  );
+}
+
 /**
  * Transform throughput: each trace op against a concurrent one, and one op caught up across
  * {@link HISTORY} changes; ours against ot-text-unicode's `transform` and CodeMirror's
  * `ChangeSet.map` and `ChangeDesc.mapDesc`. Every participant's result is checked against ours.
+ * Each case builds its inputs in a function of its own, so that one case's inputs are garbage,
+ * not a heap the next case's collections must trace.
  */
 export const suite: Suite = {
   name: 'transform',
   run(options) {
-    const rows: Row[] = [];
-    for (const name of options.traces) {
+    return options.traces.flatMap((name) => {
       const trace = loadTrace(name);
-      const pairs = keystrokePairs(trace, options.smoke);
-      const pairTimings = timeContenders(keystrokeContenders(pairs), options);
-      const pairResults = new Map(
-        Object.entries(keystrokeTransforms(pairs)).map(([n, f]) => [
-          n,
-          Array.from({ length: pairs.count }, (_, i) => f(i)),
-        ]),
-      );
-      const pairLength = (i: number) => pairs.lengths[i]! + pairs.ours.b[i]!.reduce(delta, 0);
-      rows.push(
-        ...rowsOf(
-          `transform ${name} op vs next op`,
-          pairTimings,
-          pairs.count,
-          compare(pairResults, pairLength, pairs.count, (i, effect, descEffect) => {
-            // The other placement is exactly ours with the opposite side.
-            const a = pairs.ours.a[i]!;
-            const b = pairs.ours.b[i]!;
-            if (!replacesAtSamePosition(a, b)) return false;
-            const other = oursEdits(transform(a, b, 'left'));
-            return (
-              effect === effectOfEdits(pairLength(i), other) &&
-              descEffect === effectOfEdits(pairLength(i), blind(other))
-            );
-          }),
-        ),
-      );
-
-      const c = catchUps(trace, options.smoke);
-      if (c.windows === 0) continue;
-      const catchTimings = timeContenders(catchUpContenders(c), options);
-      const catchResults = new Map([...catchTimings].map(([n, t]) => [n, t.result]));
-      const catchLength = (w: number) => c.lengths[c.starts[w]! + HISTORY] ?? finalLength(trace);
-      rows.push(
-        ...rowsOf(
-          `transform ${name} catch-up over ${HISTORY} changes`,
-          catchTimings,
-          c.windows * HISTORY,
-          // Over a chain of changes the other placement shifts what follows; CodeMirror must
-          // still have kept the insert whole.
-          compare(catchResults, catchLength, c.windows, (_w, effect, descEffect) => {
-            return isLoneInsert(effect, 'x') && isLoneInsert(descEffect, 'x');
-          }),
-        ),
-      );
-    }
-    return rows;
+      return [...keystrokeRows(trace, options), ...catchUpRows(trace, options)];
+    });
   },
 };
 
