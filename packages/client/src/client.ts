@@ -85,6 +85,7 @@ export class Client extends Emitter<ClientEvents> {
   private readonly assemblers = new Map<number, SnapshotAssembler>();
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastReceived = 0;
 
   private constructor(
     private readonly options: ClientOptions,
@@ -299,6 +300,7 @@ export class Client extends Emitter<ClientEvents> {
       return ok(undefined);
     }
     this.connection = conn;
+    this.watch(conn, reply.value.heartbeatMs);
     this.subjectValue = reply.value.subject;
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
@@ -313,7 +315,36 @@ export class Client extends Emitter<ClientEvents> {
     return ok(undefined);
   }
 
+  /**
+   * Notices a dead link the transport cannot see (a silent server, a dropped route): after
+   * `heartbeatMs` without a frame it sends a Ping, and after two and a half times that it gives
+   * the connection up, which starts a reconnect.
+   */
+  private watch(conn: Connection, heartbeatMs: number): void {
+    const interval = Math.max(50, heartbeatMs);
+    this.lastReceived = Date.now();
+    let nonce = 0;
+    const timer = setInterval(() => {
+      if (this.connection !== conn) {
+        clearInterval(timer);
+        return;
+      }
+      const silent = Date.now() - this.lastReceived;
+      if (silent > interval * 2.5) {
+        clearInterval(timer);
+        conn.terminate('HEARTBEAT_TIMEOUT', `Nothing came from the server for ${silent} ms.`);
+        this.onClose(
+          new DistSpaceError('HEARTBEAT_TIMEOUT', `Nothing came from the server for ${silent} ms.`),
+        );
+      } else if (silent > interval) {
+        this.send({ type: 'Ping', nonce: ++nonce });
+      }
+    }, interval / 2);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
   private onFrame(frame: Uint8Array): void {
+    this.lastReceived = Date.now();
     const decoded = decodeMessage(frame);
     if (!decoded.ok) return;
     const message = decoded.value;
