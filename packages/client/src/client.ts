@@ -16,6 +16,7 @@ import {
 import type { Workspace } from '@dist-space/vfs-workspace';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import { Emitter } from './emitter.js';
+import './errors.js';
 import { restore } from './persisted-state.js';
 import { MemoryPendingStore, type PendingStore } from './storage.js';
 import { type HandleLink, type OpenOptions, WorkspaceHandle } from './workspace-handle.js';
