@@ -26,7 +26,7 @@ const LOADS: readonly (Load & { readonly name: string; readonly label: string })
 const SOURCE_TRACE = 'sveltecomponent';
 
 const FULL: Timing = { warmupMs: 1_000, windowMs: 5_000 };
-const SMOKE: Timing = { warmupMs: 100, windowMs: 300 };
+const SMOKE: Timing = { warmupMs: 50, windowMs: 200 };
 
 const SYSTEMS: readonly System[] = [ours, sharedb];
 
