@@ -19,7 +19,7 @@ import {
 import { AckMeter, nextCharacter, type System, type TypingClient, type Typist } from './typing.js';
 
 // Dist-Space's side of the server benchmark: a client that speaks the protocol the way the
-// client SDK's pending-change state machine does (ot.js's three states), reduced to one file.
+// server's test client (test/support/mini-client.ts) does: ot.js's three states, one file.
 
 const FILE_NAME = 'doc.txt';
 const SETUP_TIMEOUT_MS = 30_000;
