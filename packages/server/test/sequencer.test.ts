@@ -8,23 +8,39 @@ import {
 import { Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
 import { describe, expect, it } from 'vitest';
 
-/** A log whose appends stay pending until the test releases them, in order. */
+/** A log whose appends stay pending until the test releases (or fails) them, in order. */
 function heldLog() {
   const appended: SequencedChange[] = [];
-  const releases: Array<() => void> = [];
+  const pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   const log: SequencerLog = {
     revision: 0,
     state: Workspace.empty,
     append(entry) {
       appended.push(entry);
-      return new Promise<void>((resolve) => releases.push(resolve));
+      return new Promise<void>((resolve, reject) => pending.push({ resolve, reject }));
     },
     changesSince: async () => ok([]),
     findBySeq: async () => undefined,
     highestSeq: async () => undefined,
     close: async () => {},
   };
-  return { log, appended, release: () => releases.shift()!() };
+  return {
+    log,
+    appended,
+    release: () => pending.shift()!.resolve(),
+    failNext: () => pending.shift()!.reject(new Error('disk full')),
+  };
+}
+
+function sequencerOn(log: SequencerLog, committed: number[] = [], failures: string[] = []) {
+  return new WorkspaceSequencer(log, {
+    workspace: 'w',
+    apply: {},
+    maxChangeOps: 100,
+    recentWindow: 100,
+    onCommit: (entry) => committed.push(entry.revision),
+    onFailure: (error) => failures.push(error.code),
+  });
 }
 
 function createFile(clientId: string, name: string): SubmitRequest {
@@ -47,14 +63,7 @@ describe('the workspace sequencer', () => {
   it('starts the next append before the previous one is durable, and acks in order', async () => {
     const { log, appended, release } = heldLog();
     const committed: number[] = [];
-    const sequencer = new WorkspaceSequencer(log, {
-      workspace: 'w',
-      apply: {},
-      maxChangeOps: 100,
-      recentWindow: 100,
-      onCommit: (entry) => committed.push(entry.revision),
-      onFailure: () => {},
-    });
+    const sequencer = sequencerOn(log, committed);
     const first = sequencer.submit(createFile('a', 'one'));
     const second = sequencer.submit(createFile('b', 'two'));
     await turns();
@@ -70,14 +79,7 @@ describe('the workspace sequencer', () => {
 
   it('answers a resubmission of a change still being committed once it is durable', async () => {
     const { log, appended, release } = heldLog();
-    const sequencer = new WorkspaceSequencer(log, {
-      workspace: 'w',
-      apply: {},
-      maxChangeOps: 100,
-      recentWindow: 100,
-      onCommit: () => {},
-      onFailure: () => {},
-    });
+    const sequencer = sequencerOn(log);
     const original = sequencer.submit(createFile('a', 'one'));
     const again = sequencer.submit(createFile('a', 'one'));
     await turns();
@@ -86,5 +88,26 @@ describe('the workspace sequencer', () => {
     const outcome = await again;
     expect(outcome.ok && outcome.value).toMatchObject({ revision: 1, duplicate: true });
     expect((await original).ok).toBe(true);
+  });
+
+  it('reports nothing after a failed append as committed, even an append that succeeded', async () => {
+    const { log, appended, release, failNext } = heldLog();
+    const committed: number[] = [];
+    const failures: string[] = [];
+    const sequencer = sequencerOn(log, committed, failures);
+    const first = sequencer.submit(createFile('a', 'one'));
+    const second = sequencer.submit(createFile('b', 'two'));
+    await turns();
+    expect(appended).toHaveLength(2);
+    failNext();
+    release();
+    const outcomes = await Promise.all([first, second]);
+    expect(outcomes.map((o) => !o.ok && o.error.code)).toEqual(['STORE_FAILED', 'STORE_FAILED']);
+    expect(committed).toEqual([]);
+    expect(failures).toEqual(['STORE_FAILED']);
+    expect(sequencer.revision).toBe(0);
+    const later = await sequencer.submit(createFile('c', 'three'));
+    expect(!later.ok && later.error.code).toBe('STORE_FAILED');
+    expect(appended).toHaveLength(2);
   });
 });
