@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Row, SuiteOptions } from './harness.js';
+import type { Clock, Row, SuiteOptions } from './harness.js';
 import { formatTable } from './table.js';
 import { smallestTraceName, traceNames } from './trace.js';
 
@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly smoke: boolean;
   /** Timed runs per case (the median is reported); ignored by a smoke run. */
   readonly runs: number;
+  /** How runs are timed (wall-clock by default). */
+  readonly clock?: Clock;
   /** The traces to use; by default all (a smoke run: the smallest). */
   readonly traces?: readonly string[];
   /** Where progress and tables go. */
@@ -59,7 +61,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
     return { rows: [], failures: [`no suite named ${String(options.only)} (there are: ${names})`] };
   }
   const traces = options.traces ?? (options.smoke ? [smallestTraceName()] : traceNames());
-  const suiteOptions: SuiteOptions = { smoke: options.smoke, runs: options.runs, traces };
+  const suiteOptions: SuiteOptions = {
+    smoke: options.smoke,
+    runs: options.runs,
+    traces,
+    clock: options.clock ?? 'wall',
+  };
   const rows: Row[] = [];
   const failures: string[] = [];
   for (const entry of chosen) {

@@ -30,6 +30,7 @@ export function formatTable(suite: string, rows: readonly Row[], options: SuiteO
   for (const row of rows)
     for (const p of Object.keys(row.peers)) if (!peers.includes(p)) peers.push(p);
   const runs = options.smoke ? 'smoke run, 1 run' : `median of ${options.runs}`;
+  const clock = options.clock === 'cpu' ? ', CPU time' : '';
   const header = ['case', 'unit', 'ours', ...peers, 'verified'];
   const lines = rows.map((row) => [
     row.name,
@@ -45,7 +46,7 @@ export function formatTable(suite: string, rows: readonly Row[], options: SuiteO
   const render = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
-    `${suite} (${runs}; (Nx) = how many times better ours is than that peer)`,
+    `${suite} (${runs}${clock}; (Nx) = how many times better ours is than that peer)`,
     render(header),
     ...lines.map(render),
   ].join('\n');

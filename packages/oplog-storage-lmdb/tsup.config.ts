@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
+export default packageBuild({
   platform: 'node',
+  // walkLmdbStore finds lmdb through import.meta.url, which the CommonJS build must be given.
+  shims: true,
 });

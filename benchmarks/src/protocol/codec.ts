@@ -7,27 +7,11 @@ import {
   messageToValue,
   type Submit,
 } from '@dist-space/protocol';
+import { type Row, type SuiteOptions, timeContenders } from '../harness.js';
 
 // Codec throughput of @dist-space/protocol against the same messages as JSON (JSON.stringify +
 // TextEncoder out, TextDecoder + JSON.parse + the same field validation in), for the messages on
-// the per-keystroke path. Rows follow the benchmark harness's shape (name, ours, peers, verified,
-// unit) so that a suite can return them as they are.
-
-/** One result row, as the benchmark harness reports it. */
-export interface CodecRow {
-  name: string;
-  ours: number;
-  peers: { json: number };
-  verified: boolean;
-  unit: string;
-  notes?: string;
-}
-
-/** How to run: timed runs per case (the median is reported), or one quick smoke run. */
-export interface CodecBenchOptions {
-  readonly runs: number;
-  readonly smoke: boolean;
-}
+// the per-keystroke path, and their sizes.
 
 /** A keystroke: one character inserted into one file. */
 const keystroke: Submit = {
@@ -80,85 +64,61 @@ const codecs = {
 };
 
 type CodecName = keyof typeof codecs;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const NAMES = Object.keys(codecs) as CodecName[];
 
 /**
- * Messages per second of `work` run `count` times, as the median of `runs` timed runs taken in
- * turn with the other codec's (after one untimed warm-up each), so that noise falls on both.
+ * Thousands of messages per second for `work` done `count` times per timed run (messages per
+ * millisecond are thousands per second), ours and JSON timed in turn.
  */
 function throughput(
-  work: Record<CodecName, () => void>,
+  work: (codec: CodecName) => () => void,
   count: number,
-  options: CodecBenchOptions,
+  options: SuiteOptions,
 ): Record<CodecName, number> {
-  const runs = options.smoke ? 1 : options.runs;
-  const samples: Record<CodecName, number[]> = { ours: [], json: [] };
-  const names = Object.keys(work) as CodecName[];
-  if (!options.smoke) for (const name of names) for (let i = 0; i < count; i++) work[name]();
-  for (let round = 0; round < runs; round++) {
-    for (const name of names) {
-      const start = performance.now();
-      for (let i = 0; i < count; i++) work[name]();
-      samples[name].push(performance.now() - start);
-    }
-  }
-  // Messages per millisecond are thousands of messages per second.
-  return { ours: count / median(samples.ours), json: count / median(samples.json) };
+  const timings = timeContenders(
+    NAMES.map((name) => {
+      const once = work(name);
+      return {
+        name,
+        run: () => {
+          for (let i = 0; i < count; i++) once();
+        },
+      };
+    }),
+    options,
+  );
+  return { ours: count / timings.get('ours')!.median, json: count / timings.get('json')!.median };
 }
 
 /** Encode and decode throughput and size rows for a keystroke Submit and a larger one. */
-export function protocolCodecRows(options: CodecBenchOptions): CodecRow[] {
-  const rows: CodecRow[] = [];
+export function protocolCodecRows(options: SuiteOptions): Row[] {
+  const rows: Row[] = [];
   for (const [label, message, count] of [
-    ['Submit keystroke', keystroke, 50_000],
-    ['Submit 4 KiB paste + 96 edits in 25 files', refactor, 1_000],
+    ['Submit, keystroke', keystroke, 20_000],
+    ['Submit, 4 KiB paste + 96 edits in 25 files', refactor, 400],
   ] as const) {
     const n = options.smoke ? Math.ceil(count / 50) : count;
     const frames = { ours: codecs.ours.encode(message), json: codecs.json.encode(message) };
-    const verified = (Object.keys(codecs) as CodecName[]).every((name) => {
+    // Both codecs must give back the message they were given.
+    const wrong = NAMES.filter((name) => {
       const back = codecs[name].decode(frames[name]);
-      return back.ok && isDeepStrictEqual(back.value, message);
+      return !back.ok || !isDeepStrictEqual(back.value, message);
     });
-    const encode = throughput(
-      { ours: () => codecs.ours.encode(message), json: () => codecs.json.encode(message) },
-      n,
-      options,
-    );
-    const decode = throughput(
-      {
-        ours: () => codecs.ours.decode(frames.ours),
-        json: () => codecs.json.decode(frames.json),
-      },
-      n,
-      options,
-    );
-    const per = 'k msgs/s';
+    const verified = wrong.length === 0;
+    const notes = wrong.length === 0 ? undefined : `wrong round trip: ${wrong.join(', ')}`;
+    const encode = throughput((name) => () => codecs[name].encode(message), n, options);
+    const decode = throughput((name) => () => codecs[name].decode(frames[name]), n, options);
+    const unit = 'k msgs/s';
+    const common = { verified, ...(notes === undefined ? {} : { notes }) };
     rows.push(
+      { name: `encode ${label}`, ours: encode.ours, peers: { json: encode.json }, unit, ...common },
+      { name: `decode ${label}`, ours: decode.ours, peers: { json: decode.json }, unit, ...common },
       {
-        name: `encode ${label}`,
-        ours: encode.ours,
-        peers: { json: encode.json },
-        verified,
-        unit: per,
-      },
-      {
-        name: `decode ${label}`,
-        ours: decode.ours,
-        peers: { json: decode.json },
-        verified,
-        unit: per,
-      },
-      {
-        name: `size ${label}`,
+        name: `frame size ${label}`,
         ours: frames.ours.byteLength,
         peers: { json: frames.json.byteLength },
-        verified,
         unit: 'bytes',
+        ...common,
       },
     );
   }

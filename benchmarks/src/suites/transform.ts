@@ -1,12 +1,24 @@
 import type { ChangeDesc, ChangeSet } from '@codemirror/state';
 import { type Change, type Op, transform } from '@dist-space/ot-core';
 import { type as otText, type TextOp } from 'ot-text-unicode';
-import { type Contender, type Row, type Suite, timeContenders, wrongNote } from '../harness.js';
 import {
-  effectOf,
+  blind,
+  changeDescEdits,
+  changeSetEdits,
+  effectOfEdits,
+  otTextEdits,
+  oursEdits,
+} from '../effect.js';
+import {
+  type Contender,
+  type Row,
+  type Suite,
+  type SuiteOptions,
+  timeContenders,
+  wrongNote,
+} from '../harness.js';
+import {
   lengthsBefore,
-  otTextToChangeSet,
-  oursToChangeSet,
   toChangeSet,
   toOtText,
   toOurs,
@@ -30,7 +42,7 @@ interface Pairs {
   readonly lengths: readonly number[];
   readonly ours: { a: Change[]; b: Change[] };
   readonly otText: { a: TextOp[]; b: TextOp[] };
-  readonly codemirror: { a: ChangeSet[]; b: ChangeDesc[] };
+  readonly codemirror: { a: ChangeSet[]; aDesc: ChangeDesc[]; b: ChangeDesc[] };
 }
 
 /** Keeps a patch inside a document of `length` code units. */
@@ -51,7 +63,7 @@ function keystrokePairs(trace: Trace, smoke: boolean): Pairs {
     lengths: [],
     ours: { a: [], b: [] },
     otText: { a: [], b: [] },
-    codemirror: { a: [], b: [] },
+    codemirror: { a: [], aDesc: [], b: [] },
   };
   const pairLengths: number[] = [];
   const count = Math.min(patches.length - 1, smoke ? SMOKE_PAIRS : Number.POSITIVE_INFINITY);
@@ -64,7 +76,9 @@ function keystrokePairs(trace: Trace, smoke: boolean): Pairs {
     pairs.ours.b.push(toOurs(b));
     pairs.otText.a.push(toOtText(a));
     pairs.otText.b.push(toOtText(b));
-    pairs.codemirror.a.push(toChangeSet(a, len));
+    const aSet = toChangeSet(a, len);
+    pairs.codemirror.a.push(aSet);
+    pairs.codemirror.aDesc.push(aSet.desc);
     pairs.codemirror.b.push(toChangeSet(b, len).desc);
   }
   return { ...pairs, count: pairLengths.length, lengths: pairLengths };
@@ -114,42 +128,56 @@ function catchUps(trace: Trace, smoke: boolean): CatchUps {
   return out;
 }
 
+/**
+ * Each participant's transform of pair `i`. The timed loops below do the same but keep no
+ * result (only a count, so that the work cannot be optimised away): holding a quarter of a
+ * million results would make the garbage collector's copying of them part of the measurement.
+ */
+function keystrokeTransforms(p: Pairs): Record<string, (i: number) => unknown> {
+  return {
+    ours: (i) => transform(p.ours.a[i]!, p.ours.b[i]!, 'right'),
+    'ot-text-unicode': (i) => otText.transform(p.otText.a[i]!, p.otText.b[i]!, 'right'),
+    'changeset-map': (i) => p.codemirror.a[i]!.map(p.codemirror.b[i]!, false),
+    'changedesc-map': (i) => p.codemirror.aDesc[i]!.mapDesc(p.codemirror.b[i]!, false),
+  };
+}
+
 function keystrokeContenders(p: Pairs): Contender[] {
   return [
     {
       name: 'ours',
       run() {
-        const out: Op[][] = new Array(p.count);
         const { a, b } = p.ours;
-        for (let i = 0; i < p.count; i++) out[i] = transform(a[i]!, b[i]!, 'right');
-        return out;
+        let sink = 0;
+        for (let i = 0; i < p.count; i++) sink += transform(a[i]!, b[i]!, 'right').length;
+        return sink;
       },
     },
     {
       name: 'ot-text-unicode',
       run() {
-        const out: TextOp[] = new Array(p.count);
         const { a, b } = p.otText;
-        for (let i = 0; i < p.count; i++) out[i] = otText.transform(a[i]!, b[i]!, 'right');
-        return out;
+        let sink = 0;
+        for (let i = 0; i < p.count; i++) sink += otText.transform(a[i]!, b[i]!, 'right').length;
+        return sink;
       },
     },
     {
       name: 'changeset-map',
       run() {
-        const out: ChangeSet[] = new Array(p.count);
         const { a, b } = p.codemirror;
-        for (let i = 0; i < p.count; i++) out[i] = a[i]!.map(b[i]!, false);
-        return out;
+        let sink = 0;
+        for (let i = 0; i < p.count; i++) sink += a[i]!.map(b[i]!, false).length;
+        return sink;
       },
     },
     {
       name: 'changedesc-map',
       run() {
-        const out: ChangeDesc[] = new Array(p.count);
-        const { a, b } = p.codemirror;
-        for (let i = 0; i < p.count; i++) out[i] = a[i]!.desc.mapDesc(b[i]!, false);
-        return out;
+        const { aDesc, b } = p.codemirror;
+        let sink = 0;
+        for (let i = 0; i < p.count; i++) sink += aDesc[i]!.mapDesc(b[i]!, false).length;
+        return sink;
       },
     },
   ];
@@ -246,21 +274,22 @@ function compare(
   const wrong = new Set<string>();
   let codemirrorTies = 0;
   for (let i = 0; i < count; i++) {
-    const expected = oursToChangeSet(ours[i]!, lengths(i));
-    const effect = effectOf(expected);
-    if (effectOf(otTextToChangeSet(otResults[i]!, lengths(i))) !== effect) {
+    const length = lengths(i);
+    const expected = oursEdits(ours[i]!);
+    const effect = effectOfEdits(length, expected);
+    if (effectOfEdits(length, otTextEdits(otResults[i]!)) !== effect) {
       wrong.add('ot-text-unicode');
     }
-    const set = effectOf(sets[i]!);
-    const desc = effectOf(descs[i]!);
-    if (set === effect && desc === effectOf(expected.desc)) continue;
+    const set = effectOfEdits(length, changeSetEdits(sets[i]!));
+    const desc = effectOfEdits(length, changeDescEdits(descs[i]!));
+    if (set === effect && desc === effectOfEdits(length, blind(expected))) continue;
     if (tolerated(i, set, desc)) codemirrorTies++;
     else wrong.add(set === effect ? 'changedesc-map' : 'changeset-map');
   }
   return { wrong: [...wrong], codemirrorTies };
 }
 
-/** True when an effect (see effectOf) is one insert of `text` alone; `?` stands for any unit. */
+/** True when an effect (see effect.ts) is one insert of `text` alone; `?` stands for any unit. */
 function isLoneInsert(effect: string, text: string): boolean {
   const match = /^(\d+)-(\d+):(.*)$/s.exec(effect);
   return (
@@ -319,56 +348,68 @@ function rowsOf(
   ];
 }
 
+/** The op-vs-next-op rows of one trace. */
+function keystrokeRows(trace: Trace, options: SuiteOptions): Row[] {
+  const pairs = keystrokePairs(trace, options.smoke);
+  const timings = timeContenders(keystrokeContenders(pairs), options);
+  const results = new Map(
+    Object.entries(keystrokeTransforms(pairs)).map(([n, f]) => [
+      n,
+      Array.from({ length: pairs.count }, (_, i) => f(i)),
+    ]),
+  );
+  const pairLength = (i: number) => pairs.lengths[i]! + pairs.ours.b[i]!.reduce(delta, 0);
+  return rowsOf(
+    `transform ${trace.name} op vs next op`,
+    timings,
+    pairs.count,
+    compare(results, pairLength, pairs.count, (i, effect, descEffect) => {
+      // The other placement is exactly ours with the opposite side.
+      const a = pairs.ours.a[i]!;
+      const b = pairs.ours.b[i]!;
+      if (!replacesAtSamePosition(a, b)) return false;
+      const other = oursEdits(transform(a, b, 'left'));
+      return (
+        effect === effectOfEdits(pairLength(i), other) &&
+        descEffect === effectOfEdits(pairLength(i), blind(other))
+      );
+    }),
+  );
+}
+
+/** The catch-up rows of one trace (none for a trace shorter than one window). */
+function catchUpRows(trace: Trace, options: SuiteOptions): Row[] {
+  const c = catchUps(trace, options.smoke);
+  if (c.windows === 0) return [];
+  const timings = timeContenders(catchUpContenders(c), options);
+  const results = new Map([...timings].map(([n, t]) => [n, t.result]));
+  const length = (w: number) => c.lengths[c.starts[w]! + HISTORY] ?? finalLength(trace);
+  return rowsOf(
+    `transform ${trace.name} catch-up over ${HISTORY} changes`,
+    timings,
+    c.windows * HISTORY,
+    // Over a chain of changes the other placement shifts what follows; CodeMirror must still
+    // have kept the insert whole.
+    compare(results, length, c.windows, (_w, effect, descEffect) => {
+      return isLoneInsert(effect, 'x') && isLoneInsert(descEffect, 'x');
+    }),
+  );
+}
+
 /**
  * Transform throughput: each trace op against a concurrent one, and one op caught up across
  * {@link HISTORY} changes; ours against ot-text-unicode's `transform` and CodeMirror's
  * `ChangeSet.map` and `ChangeDesc.mapDesc`. Every participant's result is checked against ours.
+ * Each case builds its inputs in a function of its own, so that one case's inputs are garbage,
+ * not a heap the next case's collections must trace.
  */
 export const suite: Suite = {
   name: 'transform',
   run(options) {
-    const rows: Row[] = [];
-    for (const name of options.traces) {
+    return options.traces.flatMap((name) => {
       const trace = loadTrace(name);
-      const pairs = keystrokePairs(trace, options.smoke);
-      const pairTimings = timeContenders(keystrokeContenders(pairs), options);
-      const pairResults = new Map([...pairTimings].map(([n, t]) => [n, t.result]));
-      const pairLength = (i: number) => pairs.lengths[i]! + pairs.ours.b[i]!.reduce(delta, 0);
-      rows.push(
-        ...rowsOf(
-          `transform ${name} op vs next op`,
-          pairTimings,
-          pairs.count,
-          compare(pairResults, pairLength, pairs.count, (i, effect, descEffect) => {
-            // The other placement is exactly ours with the opposite side.
-            const a = pairs.ours.a[i]!;
-            const b = pairs.ours.b[i]!;
-            if (!replacesAtSamePosition(a, b)) return false;
-            const other = oursToChangeSet(transform(a, b, 'left'), pairLength(i));
-            return effect === effectOf(other) && descEffect === effectOf(other.desc);
-          }),
-        ),
-      );
-
-      const c = catchUps(trace, options.smoke);
-      if (c.windows === 0) continue;
-      const catchTimings = timeContenders(catchUpContenders(c), options);
-      const catchResults = new Map([...catchTimings].map(([n, t]) => [n, t.result]));
-      const catchLength = (w: number) => c.lengths[c.starts[w]! + HISTORY] ?? finalLength(trace);
-      rows.push(
-        ...rowsOf(
-          `transform ${name} catch-up over ${HISTORY} changes`,
-          catchTimings,
-          c.windows * HISTORY,
-          // Over a chain of changes the other placement shifts what follows; CodeMirror must
-          // still have kept the insert whole.
-          compare(catchResults, catchLength, c.windows, (_w, effect, descEffect) => {
-            return isLoneInsert(effect, 'x') && isLoneInsert(descEffect, 'x');
-          }),
-        ),
-      );
-    }
-    return rows;
+      return [...keystrokeRows(trace, options), ...catchUpRows(trace, options)];
+    });
   },
 };
 

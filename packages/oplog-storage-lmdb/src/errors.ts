@@ -74,7 +74,11 @@ export function classify(cause: unknown, at: FailureContext): DistSpaceError {
       details,
     );
   }
-  if (/^MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|BAD_TXN|BAD_VALSIZE|PANIC)$/.test(name)) {
+  if (
+    /^MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|BAD_TXN|BAD_VALSIZE|PANIC|CURSOR_FULL|INCOMPATIBLE|PROBLEM)$/.test(
+      name,
+    )
+  ) {
     return new DistSpaceError(
       'STORE_CORRUPT',
       `The ${where} failed because LMDB found its data file damaged (${message}). Restore the data directory from a backup.`,

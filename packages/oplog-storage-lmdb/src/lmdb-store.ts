@@ -29,11 +29,14 @@ import {
   type WorkspaceRecord,
 } from './records.js';
 
-/** The named databases of one environment. Keys are lmdb's ordered-binary arrays. */
+/**
+ * The named databases of one environment (see docs/storage.md for the layout). Keys are lmdb's
+ * ordered-binary arrays; every value is a checksummed record.
+ */
 export interface LmdbDatabases {
   /** `store` -> format, `next-id` -> the next workspace id. */
   readonly meta: Database<Buffer, string>;
-  /** Workspace name -> {@link WorkspaceRecord}. */
+  /** Workspace name -> workspace record (id, first revision). */
   readonly workspaces: Database<Buffer, string>;
   /** `[workspaceId, rev]` -> change record. */
   readonly log: Database<Buffer, [number, number]>;

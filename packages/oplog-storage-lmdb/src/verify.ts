@@ -9,9 +9,10 @@ const WALK = `
 const { open } = require(process.argv[1]);
 const root = open({ path: process.argv[2], readOnly: true, maxDbs: 8, encoding: 'binary' });
 let entries = 0, bytes = 0;
-for (const { key } of root.getRange({})) {
-  if (typeof key !== 'string') continue;
-  const db = root.openDB({ name: key, encoding: 'binary' });
+// The names first: opening a database ends the read transaction an iteration runs in.
+const names = [...root.getKeys({})].filter((key) => typeof key === 'string');
+for (const name of names) {
+  const db = root.openDB({ name, encoding: 'binary' });
   for (const { value } of db.getRange({})) { entries++; bytes += value.length; }
 }
 process.stdout.write(JSON.stringify({ entries, bytes }));

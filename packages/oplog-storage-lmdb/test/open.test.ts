@@ -1,12 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeRecord } from '@dist-space/oplog-storage';
 import { changesFrom, collect, expectCode } from '@dist-space/oplog-storage/testing';
 import {
+  checkDataFile,
   LMDB_STORE_FORMAT_VERSION,
   LmdbRecordKind,
   openLmdbOpLogStore,
+  walkLmdbStore,
 } from '@dist-space/oplog-storage-lmdb';
+import { isDistSpaceError } from '@dist-space/ot-core';
 import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from './support/temp-dir.js';
@@ -88,5 +91,39 @@ describe('opening an LMDB store', () => {
       await first.close();
       expect(await collect(second.read('ws', 1))).toEqual(changesFrom(1, 4));
       await second.close();
+    }));
+});
+
+describe('walking every page of a store', () => {
+  it('reports a sound store’s entries', () =>
+    withTempDir(async (dir) => {
+      const store = await openLmdbOpLogStore({ path: dir });
+      await store.createWorkspace('ws');
+      await store.append('ws', changesFrom(1, 10));
+      await store.close();
+      const report = await walkLmdbStore(dir);
+      // 10 changes, 10 dedupe entries, 1 client, 1 workspace, 2 meta records.
+      expect(report.entries).toBe(24);
+      expect(report.bytes).toBeGreaterThan(0);
+    }));
+
+  it('reports a cut data file as STORE_CORRUPT, from another process', () =>
+    withTempDir(async (dir) => {
+      const store = await openLmdbOpLogStore({ path: dir });
+      await store.createWorkspace('ws');
+      await store.append('ws', changesFrom(1, 200, { change: 'x'.repeat(5_000) }));
+      await store.close();
+      const file = join(dir, 'data.mdb');
+      truncateSync(file, Math.floor(statSync(file).size / 2));
+      // The meta pages show the cut: as a root past the end, or as a file short of its last page.
+      let frame: string;
+      try {
+        frame = checkDataFile(dir);
+      } catch (e) {
+        frame = isDistSpaceError(e, 'STORE_CORRUPT') ? 'corrupt' : String(e);
+      }
+      expect(['short', 'corrupt']).toContain(frame);
+      await expectCode(walkLmdbStore(dir), 'STORE_CORRUPT');
+      await expectCode(openLmdbOpLogStore({ path: dir }), 'STORE_CORRUPT');
     }));
 });

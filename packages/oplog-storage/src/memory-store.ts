@@ -30,9 +30,18 @@ interface MemoryWorkspace {
  * The data of a {@link MemoryOpLogStore}, kept apart from the store so that a test can close a
  * store and open another over the same data, as it would reopen a directory.
  */
-export class MemoryOpLogData {
-  /** @internal */
-  readonly workspaces = new Map<string, MemoryWorkspace>();
+export class MemoryOpLogData {}
+
+// The workspaces of each data object, kept out of its public shape.
+const workspacesOf = new WeakMap<MemoryOpLogData, Map<string, MemoryWorkspace>>();
+
+function workspaces(data: MemoryOpLogData): Map<string, MemoryWorkspace> {
+  let map = workspacesOf.get(data);
+  if (map === undefined) {
+    map = new Map();
+    workspacesOf.set(data, map);
+  }
+  return map;
 }
 
 function seqKey(clientId: string, seq: number): string {
@@ -57,7 +66,7 @@ export class MemoryOpLogStore implements OpLogStore {
   #workspace(workspace: string): MemoryWorkspace {
     if (this.#closed) throw storeClosed();
     checkWorkspaceName(workspace);
-    const found = this.data.workspaces.get(workspace);
+    const found = workspaces(this.data).get(workspace);
     if (found === undefined) throw workspaceNotFound(workspace);
     return found;
   }
@@ -65,14 +74,14 @@ export class MemoryOpLogStore implements OpLogStore {
   async createWorkspace(workspace: string): Promise<void> {
     if (this.#closed) throw storeClosed();
     checkWorkspaceName(workspace);
-    if (this.data.workspaces.has(workspace)) {
+    if (workspaces(this.data).has(workspace)) {
       throw new DistSpaceError(
         'WORKSPACE_EXISTS',
         `The store already holds a workspace named "${workspace}". Pick another name, or delete it first.`,
         { workspace },
       );
     }
-    this.data.workspaces.set(workspace, {
+    workspaces(this.data).set(workspace, {
       firstRevision: 1,
       log: [],
       snapshots: new Map(),
@@ -83,18 +92,18 @@ export class MemoryOpLogStore implements OpLogStore {
 
   async deleteWorkspace(workspace: string): Promise<void> {
     this.#workspace(workspace);
-    this.data.workspaces.delete(workspace);
+    workspaces(this.data).delete(workspace);
   }
 
   async listWorkspaces(): Promise<string[]> {
     if (this.#closed) throw storeClosed();
-    return [...this.data.workspaces.keys()].sort(compareCodeUnits);
+    return [...workspaces(this.data).keys()].sort(compareCodeUnits);
   }
 
   async hasWorkspace(workspace: string): Promise<boolean> {
     if (this.#closed) throw storeClosed();
     checkWorkspaceName(workspace);
-    return this.data.workspaces.has(workspace);
+    return workspaces(this.data).has(workspace);
   }
 
   async append(workspace: string, changes: readonly StoredChange[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { decode, Encoder } from '@msgpack/msgpack';
+import { Decoder, Encoder } from '@msgpack/msgpack';
 import { crc32c } from './crc32c.js';
 import { type RecordLocation, storeCorrupt, versionUnsupported } from './errors.js';
 import type { StoredChange, StoredSnapshot } from './types.js';
@@ -27,6 +27,7 @@ export const RECORD_HEADER_BYTES = 6;
 // value read back has the same keys that `JSON.stringify` would have kept. One encoder for all
 // records: making one per call (what `encode()` does) costs more than encoding a small change.
 const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder();
 
 /**
  * Encodes `payload` with msgpack behind a header of format version, record kind and CRC-32C.
@@ -65,7 +66,7 @@ export function decodeRecord(bytes: Uint8Array, kind: number, at: RecordLocation
     // an adapter's input may be a Buffer (whose slice() is a view) or memory it reuses.
     const body = new Uint8Array(bytes.length - RECORD_HEADER_BYTES);
     body.set(bytes.subarray(RECORD_HEADER_BYTES));
-    return decode(body);
+    return decoder.decode(body);
   } catch (e) {
     throw storeCorrupt(at, `does not decode (${(e as Error).message})`);
   }
@@ -75,7 +76,7 @@ function checksum(record: Uint8Array): number {
   return crc32c(record.subarray(RECORD_HEADER_BYTES), crc32c(record.subarray(0, 2)));
 }
 
-/** Encodes a change as a record. The change must have passed {@link checkStoredChange}. */
+/** Encodes a change as a record. Check it first (`encodeBatch` does both). */
 export function encodeChange(change: StoredChange): Uint8Array {
   return encodeRecord(RecordKind.Change, [
     change.rev,
@@ -104,7 +105,7 @@ export function decodeChange(bytes: Uint8Array, workspace: string, rev: number):
   return decoded;
 }
 
-/** Encodes a snapshot as a record. The snapshot must have passed {@link checkStoredSnapshot}. */
+/** Encodes a snapshot as a record. Check it first (`encodeSnapshotChecked` does both). */
 export function encodeSnapshot(snapshot: StoredSnapshot): Uint8Array {
   return encodeRecord(RecordKind.Snapshot, [snapshot.rev, snapshot.time, snapshot.state]);
 }

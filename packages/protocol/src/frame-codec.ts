@@ -38,9 +38,17 @@ export function encodeValue(value: unknown): Uint8Array {
   return frame;
 }
 
-/** The msgpack size of a plain value, without keeping a copy of its bytes. */
-export function encodedSize(value: unknown): number {
-  return encoder.encodeSharedRef(value).byteLength;
+/**
+ * The msgpack size of a plain value, without keeping a copy of its bytes; undefined when it cannot
+ * be encoded (nested deeper than the encoder allows, or holding functions or symbols), which only
+ * a value that did not come from a frame can be.
+ */
+export function encodedSize(value: unknown): number | undefined {
+  try {
+    return encoder.encodeSharedRef(value).byteLength;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A text decoder that keeps a leading byte-order mark: it is content, not a marker, here. */

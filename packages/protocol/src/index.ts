@@ -23,6 +23,13 @@ export {
 } from './error-payload.js';
 export type { PlainMap, PlainValue } from './fields/composites.js';
 export {
+  type FieldCodec,
+  type FieldEntry,
+  INVALID,
+  type Invalid,
+  type ReadContext,
+} from './fields/field-codec.js';
+export {
   ERROR_CODE_PATTERN,
   isWorkspaceId,
   SESSION_ID_PATTERN,
@@ -35,7 +42,7 @@ export {
   type ProtocolLimits,
   resolveProtocolLimits,
 } from './limits.js';
-export type { Direction, MessageSpec } from './message-spec.js';
+export type { CrossFieldCheck, Direction, MessageSpec } from './message-spec.js';
 export {
   MESSAGE_TYPES,
   type Message,

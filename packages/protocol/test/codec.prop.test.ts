@@ -29,6 +29,10 @@ function decodeNeverThrows(bytes: Uint8Array): void {
   else expect(typeof result.error.code).toBe('string');
 }
 
+/** Snapshots and Changes carry whole generated workspaces and changes: a quarter of the runs. */
+const heavy = new Set<MessageType>(['Snapshot', 'Changes']);
+const quarter = { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) };
+
 describe('encode then decode is the identity', () => {
   for (const type of Object.keys(MESSAGE_TYPES) as MessageType[]) {
     it(`for any valid ${type}`, () => {
@@ -42,6 +46,7 @@ describe('encode then decode is the identity', () => {
             expect(decoded).toEqual({ ok: true, value: message });
           }
         }),
+        heavy.has(type) ? quarter : {},
       );
     });
   }

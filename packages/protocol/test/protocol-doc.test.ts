@@ -20,6 +20,24 @@ describe('docs/protocol.md', () => {
     ).toEqual(table.sort());
   });
 
+  it('links only to headings it has', () => {
+    // GitHub's anchors: lower case, punctuation dropped, spaces to dashes, repeats numbered.
+    const seen = new Map<string, number>();
+    const anchors = new Set<string>();
+    for (const [, heading] of doc.matchAll(/^#+ (.+)$/gm)) {
+      const slug = heading!
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replaceAll(' ', '-');
+      const count = seen.get(slug) ?? 0;
+      seen.set(slug, count + 1);
+      anchors.add(count === 0 ? slug : `${slug}-${count}`);
+    }
+    const links = [...doc.matchAll(/\]\(#([^)]+)\)/g)].map(([, anchor]) => anchor);
+    expect(links.length).toBeGreaterThan(30);
+    expect(links.filter((anchor) => !anchors.has(anchor!))).toEqual([]);
+  });
+
   it('has a section for every message, which the summary links to', () => {
     for (const name of Object.keys(MESSAGE_TYPES)) {
       expect(doc).toMatch(new RegExp(`^### ${name}$`, 'm'));

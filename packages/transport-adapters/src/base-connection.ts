@@ -7,7 +7,7 @@ import type {
   Unsubscribe,
 } from './connection.js';
 import { type ConnectionOptions, resolveConnectionOptions } from './limits.js';
-import { FrameInbox, ListenerSet } from './listeners.js';
+import { FrameInbox, ListenerSet, UNREAD_REASON } from './listeners.js';
 import { realScheduler, type Scheduler, startTimer, type TimerHandle } from './scheduler.js';
 
 let nextConnectionNumber = 1;
@@ -46,7 +46,7 @@ export abstract class BaseConnection implements Connection {
   /** The clock this connection's timers run on. */
   protected readonly scheduler: Scheduler;
   private needDrain = false;
-  private readonly inbox = new FrameInbox();
+  private readonly inbox: FrameInbox;
   private readonly closeListeners = new ListenerSet<CloseInfo>();
   private readonly drainListeners = new ListenerSet<void>();
 
@@ -58,6 +58,9 @@ export abstract class BaseConnection implements Connection {
     this.highWaterMark = options.highWaterMark;
     this.closeTimeoutMs = options.closeTimeoutMs;
     this.scheduler = init.scheduler ?? realScheduler;
+    this.inbox = new FrameInbox(Math.max(this.maxFrameSize, this.highWaterMark) * 2, () =>
+      this.close('LIMIT_EXCEEDED', UNREAD_REASON),
+    );
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });

@@ -1,4 +1,7 @@
 import type { ErrorCode, Result } from '@dist-space/ot-core';
+// The transports' codes join ErrorCode wherever a CloseCode is used (a type-only import brings
+// the declaration merging into any program that uses this file, at no runtime cost).
+import type {} from './errors.js';
 
 /**
  * Why a connection closed. `NORMAL` is an orderly close that asked for nothing more; every other
@@ -51,6 +54,8 @@ export interface Connection {
    * more. `err(LIMIT_EXCEEDED)`: the frame is larger than `maxFrameSize` and was not sent (the
    * connection stays open). `err(CONNECTION_CLOSED)`: the connection is not open; nothing was
    * sent. A server connection may also answer `err(SLOW_CONSUMER)`, see {@link ServerConnection}.
+   * As with a Node socket, the transport may keep a reference to `frame` until it is written:
+   * do not change its bytes after sending it.
    */
   send(frame: Uint8Array): Result<boolean>;
   /**

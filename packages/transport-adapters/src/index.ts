@@ -43,5 +43,6 @@ export {
   connectWebSocket,
   type WebSocketConnectOptions,
   type WebSocketConstructorLike,
+  type WebSocketEventHandler,
   type WebSocketLike,
 } from './websocket-browser.js';

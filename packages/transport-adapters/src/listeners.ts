@@ -42,14 +42,27 @@ export class ListenerSet<T> {
   }
 }
 
+/** Why a connection whose frames nobody reads is closed (see {@link FrameInbox}). */
+export const UNREAD_REASON =
+  'Frames kept arriving but no onMessage listener was attached to read them.';
+
 /**
  * Delivers frames to listeners, holding those that arrive before the first listener is attached
- * and handing them over on the next microtask, in order, ahead of anything newer.
+ * and handing them over on the next microtask, in order, ahead of anything newer. What it holds
+ * is bounded: past `maxHeldBytes`, `onOverflow` is called (once) and later frames are dropped,
+ * so that a program that never reads cannot be made to hold a peer's frames forever.
  */
 export class FrameInbox {
   private readonly listeners = new ListenerSet<Uint8Array>();
   private held: Uint8Array[] | undefined = [];
+  private heldBytes = 0;
   private flushScheduled = false;
+  private overflowed = false;
+
+  constructor(
+    private readonly maxHeldBytes: number,
+    private readonly onOverflow: () => void,
+  ) {}
 
   /** Attaches a frame listener; the first one attached receives the frames held so far. */
   add(listener: (frame: Uint8Array) => void): Unsubscribe {
@@ -68,18 +81,30 @@ export class FrameInbox {
 
   /** Delivers `frame` now, or holds it until the first listener is attached. */
   deliver(frame: Uint8Array): void {
-    if (this.held !== undefined) this.held.push(frame);
-    else this.listeners.emit(frame);
+    if (this.held === undefined) {
+      this.listeners.emit(frame);
+      return;
+    }
+    if (this.overflowed) return;
+    this.heldBytes += frame.byteLength;
+    if (this.heldBytes > this.maxHeldBytes) {
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
+    this.held.push(frame);
   }
 
   /** Forgets frames held for a listener that never came. */
   discard(): void {
     if (this.held !== undefined) this.held = [];
+    this.heldBytes = 0;
   }
 
   private flush(): void {
     const held = this.held ?? [];
     this.held = undefined;
+    this.heldBytes = 0;
     for (const frame of held) this.listeners.emit(frame);
   }
 }

@@ -10,7 +10,7 @@ import type {
 } from './connection.js';
 import { HeartbeatMonitor } from './heartbeat.js';
 import { type ConnectionLimits, type ResolvedConnectionOptions, resolveLimits } from './limits.js';
-import { FrameInbox, ListenerSet } from './listeners.js';
+import { FrameInbox, ListenerSet, UNREAD_REASON } from './listeners.js';
 import { realScheduler, type Scheduler, startTimer, type TimerHandle } from './scheduler.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -177,13 +177,16 @@ class ManagedConnection implements ServerConnection {
   private handshakeTimer: TimerHandle | undefined;
   private heartbeat: HeartbeatMonitor | undefined;
   private readonly bucket: TokenBucket;
-  private readonly inbox = new FrameInbox();
+  private readonly inbox: FrameInbox;
 
   constructor(
     private readonly inner: Connection,
     private readonly limits: ConnectionLimits,
     private readonly hooks: ManagerHooks,
   ) {
+    this.inbox = new FrameInbox(limits.maxBufferedBytes, () =>
+      this.inner.close('LIMIT_EXCEEDED', UNREAD_REASON),
+    );
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, () =>
       hooks.scheduler.now(),
     );

@@ -10,14 +10,21 @@ import type { CloseCode, Connection } from './connection.js';
 import type { ConnectionOptions } from './limits.js';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 
+/**
+ * An event handler property. Declared through a method so that its parameter is compared
+ * bivariantly: implementations type their events more precisely (`MessageEvent`, `CloseEvent`)
+ * than this adapter needs, and must still fit.
+ */
+export type WebSocketEventHandler<E> = { handle(event: E): void }['handle'] | null;
+
 /** The part of the standard `WebSocket` this adapter uses (browsers, Deno, Node 22, `ws`). */
 export interface WebSocketLike {
   binaryType: string;
   readonly bufferedAmount: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { readonly data: unknown }) => void) | null;
-  onclose: ((event: { readonly code: number; readonly reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: WebSocketEventHandler<unknown>;
+  onmessage: WebSocketEventHandler<{ readonly data: unknown }>;
+  onclose: WebSocketEventHandler<{ readonly code: number; readonly reason: string }>;
+  onerror: WebSocketEventHandler<unknown>;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
 }

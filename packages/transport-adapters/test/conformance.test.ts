@@ -1,19 +1,14 @@
 import type { Result } from '@dist-space/ot-core';
 import { WebSocket } from 'ws';
-import {
-  connectWebSocket,
-  MemoryNetwork,
-  type PausableConnection,
-  type WebSocketConstructorLike,
-} from '../src/index.js';
+import { connectWebSocket, MemoryNetwork, type PausableConnection } from '../src/index.js';
 import {
   connectNodeWebSocket,
   connectTcp,
   listenTcp,
   listenWebSocket,
   type TcpListener,
-} from '../src/node.js';
-import { type ConformanceClient, runTransportConformance } from '../src/testing.js';
+} from '../src/node/index.js';
+import { type ConformanceClient, runTransportConformance } from '../src/testing/index.js';
 
 /** A client for the suite from a connection that can pause reading itself. */
 function pausable(result: Result<PausableConnection>): ConformanceClient {
@@ -55,7 +50,7 @@ runTransportConformance('WebSocket (ws server, browser adapter on the standard A
     }
     const result = await connectWebSocket(listener.address, {
       ...options,
-      WebSocket: TrackedWebSocket as unknown as WebSocketConstructorLike,
+      WebSocket: TrackedWebSocket,
     });
     if (!result.ok) throw result.error;
     return {

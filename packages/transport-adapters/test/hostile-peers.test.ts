@@ -8,8 +8,8 @@ import {
   listenWebSocket,
   type TcpListener,
   type WebSocketListener,
-} from '../src/node.js';
-import { sleep, within } from '../src/testing.js';
+} from '../src/node/index.js';
+import { sleep, within } from '../src/testing/index.js';
 import {
   FLOOD_ME,
   GoodClient,

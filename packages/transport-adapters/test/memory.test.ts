@@ -145,6 +145,27 @@ describe('the in-memory network', () => {
     expect(drained).toBe(0);
   });
 
+  it('closes a connection whose frames nobody reads, instead of holding them forever', async () => {
+    const scheduler = new ManualScheduler();
+    const network = new MemoryNetwork({ scheduler });
+    const listener = network.listen('server', {
+      limits: { maxFrameSize: 100, highWaterMark: 100, maxBufferedBytes: 1_000 },
+    });
+    const accepted: ServerConnection[] = [];
+    listener.onConnection((server) => accepted.push(server)); // and never reads
+    const pending = network.connect('server');
+    await scheduler.advance(10);
+    const result = await pending;
+    if (!result.ok) throw result.error;
+    for (let i = 0; i < 11; i++) result.value.send(new Uint8Array(100));
+    await scheduler.advance(10);
+    expect(await accepted[0]!.closed).toMatchObject({ code: 'LIMIT_EXCEEDED', initiator: 'local' });
+    expect(await result.value.closed).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      initiator: 'remote',
+    });
+  });
+
   it('refuses a second listener of one name and a connection to no listener', async () => {
     const { network } = setup();
     expect(() => network.listen('server')).toThrow(RangeError);

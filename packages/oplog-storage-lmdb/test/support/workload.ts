@@ -21,14 +21,5 @@ export function stateAt(rev: number): number {
   return sum;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the workspace workload, so that a failing run can be repeated from its seed. */
+export { random } from '../../../oplog-storage/test/support/workspace-workload.js';

@@ -1,3 +1,4 @@
+import { DistSpaceError } from '@dist-space/ot-core';
 import {
   checkName,
   type DropReason,
@@ -35,6 +36,20 @@ function workspaceLimitsOf(limits: ProtocolLimits): WorkspaceLimits {
 }
 
 /**
+ * vfs-workspace reports a name over the limit as an invalid path (`details.reason`
+ * `'segment-too-long'`); to the protocol it is a limit like the others, named as in
+ * {@link ProtocolLimits}. Other errors pass as they are.
+ */
+function asLimitError(error: DistSpaceError, limits: ProtocolLimits): DistSpaceError {
+  if (error.code !== 'INVALID_PATH' || error.details.reason !== 'segment-too-long') return error;
+  const failure = limitExceeded('maxNameBytes', limits.maxNameBytes, undefined, 'A name');
+  return new DistSpaceError('LIMIT_EXCEEDED', `${failure.message} ${error.message}`, {
+    ...failure.details,
+    ...(error.details.index === undefined ? {} : { index: error.details.index }),
+  });
+}
+
+/**
  * A workspace change in vfs-workspace's tuple form, read with its `parseWorkspaceChange` (which
  * checks every op's shape, names, text and limits; whether the change fits the workspace is
  * checked when it is applied).
@@ -51,7 +66,7 @@ export const workspaceChangeField: FieldCodec<WorkspaceChange> = {
       );
     }
     const parsed = parseWorkspaceChange(value, workspaceLimitsOf(cx.limits));
-    return parsed.ok ? parsed.value : cx.failWith(parsed.error);
+    return parsed.ok ? parsed.value : cx.failWith(asLimitError(parsed.error, cx.limits));
   },
   write: workspaceChangeToWire,
 };
@@ -62,7 +77,7 @@ export const workspaceStateField: FieldCodec<Workspace> = {
   optional: false,
   read(value, cx) {
     const parsed = parseWorkspace(value, workspaceLimitsOf(cx.limits));
-    return parsed.ok ? parsed.value : cx.failWith(parsed.error);
+    return parsed.ok ? parsed.value : cx.failWith(asLimitError(parsed.error, cx.limits));
   },
   write: workspaceToWire,
 };

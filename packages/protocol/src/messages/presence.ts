@@ -75,6 +75,7 @@ const filePresenceField = record<FilePresence>({
 
 const presenceStateField = plainMap((state, cx) => {
   const size = encodedSize(state);
+  if (size === undefined) return cx.fail('a map msgpack can encode', state);
   const max = cx.limits.maxPresenceStateBytes;
   return size <= max
     ? state

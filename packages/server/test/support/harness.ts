@@ -62,6 +62,8 @@ export interface TestServerOptions {
   readonly limits?: DistSpaceServerOptions['limits'];
   readonly connection?: DistSpaceServerOptions['connection'];
   readonly persistence?: Parameters<typeof storeStorage>[1];
+  /** Listen on these ports instead of free ones (to restart a server where clients expect it). */
+  readonly ports?: { readonly ws: number; readonly tcp: number };
 }
 
 /** A server on 127.0.0.1, port 0, over WebSocket and TCP, logging to a ring only. */
@@ -80,8 +82,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: createLogger({ level: 'debug', ring, destination: null }),
     logRing: ring,
   });
-  const ws = await listenWebSocket({ ...server.listenerOptions(), host: '127.0.0.1', port: 0 });
-  const tcp = await listenTcp({ ...server.listenerOptions(), host: '127.0.0.1', port: 0 });
+  const ws = await listenWebSocket({
+    ...server.listenerOptions(),
+    host: '127.0.0.1',
+    port: options.ports?.ws ?? 0,
+  });
+  const tcp = await listenTcp({
+    ...server.listenerOptions(),
+    host: '127.0.0.1',
+    port: options.ports?.tcp ?? 0,
+  });
   const listeners: Listener[] = [ws, tcp];
   for (const l of listeners) server.attach(l);
   return {

@@ -167,10 +167,11 @@ export async function listenWebSocket(
   options: WebSocketListenOptions = {},
 ): Promise<WebSocketListener> {
   const host = options.host ?? '127.0.0.1';
+  const limits = resolveLimits(options.limits);
   let ownServer: HttpServer | undefined;
   let port = 0;
   if (options.server === undefined) {
-    ownServer = createUpgradeOnlyServer(options.limits?.handshakeTimeoutMs);
+    ownServer = createUpgradeOnlyServer(limits.handshakeTimeoutMs);
     const server = ownServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -185,7 +186,7 @@ export async function listenWebSocket(
   const wss = new WebSocketServer({
     server: ownServer ?? options.server,
     path: options.path,
-    maxPayload: resolveLimits(options.limits).maxFrameSize,
+    maxPayload: limits.maxFrameSize,
     // Compression costs CPU per frame and opens the door to decompression bombs.
     perMessageDeflate: false,
     clientTracking: false,
@@ -193,8 +194,7 @@ export async function listenWebSocket(
   return new WsServerListener(wss, ownServer, port, host, options);
 }
 
-function createUpgradeOnlyServer(handshakeTimeoutMs: number | undefined): HttpServer {
-  const timeout = handshakeTimeoutMs ?? 10_000;
+function createUpgradeOnlyServer(timeout: number): HttpServer {
   const server = createServer(
     timeout > 0
       ? {

@@ -1,5 +1,5 @@
 import type { Connection, ConnectionEvent, Listener, ServerConnection } from '../../src/index.js';
-import { sleep, within } from '../../src/testing.js';
+import { sleep, within } from '../../src/testing/index.js';
 
 /** The limits of the server under attack: small, so that every attack hits one quickly. */
 export const HOSTILE_LIMITS = {

@@ -7,12 +7,12 @@
  */
 
 import { afterEach, describe } from 'vitest';
-import { describeFrames } from './testing/conformance-frames.js';
-import { describeLimits } from './testing/conformance-limits.js';
-import { ConformanceHarness } from './testing/harness.js';
-import type { TransportUnderTest } from './testing/subject.js';
+import { describeFrames } from './conformance-frames.js';
+import { describeLimits } from './conformance-limits.js';
+import { ConformanceHarness } from './harness.js';
+import type { TransportUnderTest } from './subject.js';
 
-export type { ConformanceClient, TransportUnderTest } from './testing/subject.js';
+export type { ConformanceClient, TransportUnderTest } from './subject.js';
 export {
   bytesEqual,
   closedWithin,
@@ -21,7 +21,7 @@ export {
   patternFrame,
   sleep,
   within,
-} from './testing/support.js';
+} from './support.js';
 
 /**
  * Registers the conformance tests for one adapter: ordering, frames at and over the size limit,

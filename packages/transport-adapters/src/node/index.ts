@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import './errors.js';
+import '../errors.js';
 
 export {
   connectTcp,
@@ -14,11 +14,11 @@ export {
   type TcpConnectOptions,
   type TcpListener,
   type TcpListenOptions,
-} from './node/tcp.js';
+} from './tcp.js';
 export {
   connectNodeWebSocket,
   listenWebSocket,
   type NodeWebSocketConnectOptions,
   type WebSocketListener,
   type WebSocketListenOptions,
-} from './node/websocket.js';
+} from './websocket.js';
