@@ -1,6 +1,6 @@
 import type { DistSpaceError } from '@dist-space/ot-core';
-import type { Message } from '@dist-space/protocol';
-import type { Workspace } from '@dist-space/vfs-workspace';
+import { encodeMessage, type Message } from '@dist-space/protocol';
+import type { Workspace, WorkspaceChange } from '@dist-space/vfs-workspace';
 import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
 import { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
@@ -16,6 +16,8 @@ export interface Member {
   readonly visibility: Visibility | null;
   /** Sends a message; false when the connection is gone. */
   send(message: Message): boolean;
+  /** Sends a message already encoded (one frame for many members); false when it is gone. */
+  sendFrame(frame: Uint8Array): boolean;
   /** The workspace dropped the session (its store failed): it must open the workspace again. */
   detach(workspace: string, error: DistSpaceError): void;
 }
@@ -100,25 +102,32 @@ export class OpenWorkspace {
     this.lastActivity = entry.time;
     this.presence.transform(entry.change, (id) => after.node(id)?.kind === 'file');
     let states: Workspace[] | undefined;
+    // Every member that sees the whole workspace gets the same Broadcast: encode it once.
+    let whole: Uint8Array | undefined;
     for (const member of this.members.values()) {
       if (member === origin) {
         member.send({ type: 'Ack', workspace: this.id, seq: entry.seq, revision: entry.revision });
         continue;
       }
-      let change = entry.change;
-      if (member.visibility) {
-        states ??= statesOf(before, entry.change);
-        change = projectChange(entry.change, states, member.visibility);
+      if (member.visibility === null) {
+        whole ??= encodeMessage(this.broadcastOf(entry, entry.change));
+        member.sendFrame(whole);
+        continue;
       }
-      member.send({
-        type: 'Broadcast',
-        workspace: this.id,
-        revision: entry.revision,
-        author: entry.author,
-        clientId: entry.clientId,
-        seq: entry.seq,
-        change,
-      });
+      states ??= statesOf(before, entry.change);
+      member.send(this.broadcastOf(entry, projectChange(entry.change, states, member.visibility)));
     }
+  }
+
+  private broadcastOf(entry: SequencedChange, change: WorkspaceChange): Message {
+    return {
+      type: 'Broadcast',
+      workspace: this.id,
+      revision: entry.revision,
+      author: entry.author,
+      clientId: entry.clientId,
+      seq: entry.seq,
+      change,
+    };
   }
 }

@@ -108,6 +108,11 @@ interface Pending {
   readonly durable: Promise<Result<void>>;
 }
 
+/** A submit the sequencer has put in order (or answered): its outcome, once durable. */
+interface Sequenced {
+  readonly outcome: Promise<Result<SubmitOutcome>>;
+}
+
 function countOps(change: WorkspaceChange): number {
   let n = 0;
   for (const op of change) n += op.type === 'edit' ? Math.max(1, op.change.length) : 1;
@@ -174,10 +179,12 @@ export class WorkspaceSequencer {
    * `SHUTTING_DOWN`
    */
   submit(request: SubmitRequest): Promise<Result<SubmitOutcome>> {
+    // The queue holds the next submit only until this one is sequenced and its append started,
+    // not until it is durable: commits overlap, and the log groups them (one fsync for many).
     const turn = this.queue.then(() => this.sequence(request));
     this.queue = turn.catch(() => undefined);
     return turn.then(
-      (step) => step,
+      (step) => (step.ok ? step.value.outcome : step),
       (e: unknown) => err(internalError(e)),
     );
   }
@@ -220,11 +227,16 @@ export class WorkspaceSequencer {
     await this.log.close();
   }
 
-  private async sequence(request: SubmitRequest): Promise<Result<SubmitOutcome>> {
+  /**
+   * Puts one submit in order: refuses it, or answers a resubmission, or transforms, applies and
+   * starts appending it. What it returns resolves before the change is durable; its `outcome`
+   * resolves once it is.
+   */
+  private async sequence(request: SubmitRequest): Promise<Result<Sequenced>> {
     if (this.closed) return err(shuttingDown(this.options.workspace));
     if (this.failure) return err(this.failure);
     const duplicate = await this.findDuplicate(request.clientId, request.seq);
-    if (duplicate) return duplicate;
+    if (duplicate) return ok(duplicate);
 
     const { workspace, maxChangeOps } = this.options;
     const ops = countOps(request.change);
@@ -290,9 +302,13 @@ export class WorkspaceSequencer {
     this.headState = applied.value;
     const durable = this.commit(entry, before, applied.value, request.origin);
     this.remember(entry, durable);
-    const done = await durable;
-    if (!done.ok) return done;
-    return ok({ revision: entry.revision, duplicate: false, change, notes, crossedTreeOps });
+    const outcome = durable.then(
+      (done): Result<SubmitOutcome> =>
+        done.ok
+          ? ok({ revision: entry.revision, duplicate: false, change, notes, crossedTreeOps })
+          : done,
+    );
+    return ok({ outcome });
   }
 
   /** Starts the durable append and chains its completion after every earlier one. */
@@ -371,15 +387,16 @@ export class WorkspaceSequencer {
     }
   }
 
-  /** The answer to a resubmission, or undefined for a new change. */
-  private async findDuplicate(
-    clientId: string,
-    seq: number,
-  ): Promise<Result<SubmitOutcome> | undefined> {
+  /**
+   * The answer to a resubmission (once the original is durable), or undefined for a new change.
+   */
+  private async findDuplicate(clientId: string, seq: number): Promise<Sequenced | undefined> {
     const pending = this.bySeq.get(clientId)?.get(seq);
     if (pending) {
-      const done = await pending.durable;
-      return done.ok ? ok(duplicateOf(pending.entry.revision)) : done;
+      const outcome = pending.durable.then(
+        (done): Result<SubmitOutcome> => (done.ok ? ok(duplicateOf(pending.entry.revision)) : done),
+      );
+      return { outcome };
     }
     let highest = this.highest.get(clientId);
     if (highest === undefined) {
@@ -390,7 +407,7 @@ export class WorkspaceSequencer {
     const stored = await this.log.findBySeq(clientId, seq);
     // A seq at or below the client's highest is a resubmission even when truncation dropped its
     // record: it was sequenced, and sequencing it again would apply it twice.
-    return ok(duplicateOf(stored?.revision ?? this.committed));
+    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
   }
 
   /** The changes after `base` up to the head, committed or not. */

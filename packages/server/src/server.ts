@@ -131,7 +131,11 @@ export class DistSpaceServer {
         maxFileSize: this.limits.maxFileLength,
         maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
         maxPresenceStateBytes: this.limits.maxPresenceStateBytes,
-        maxMessagesPerSecond: this.connectionLimits.messagesPerSecond,
+        // An unlimited rate (Infinity switches the check off) is told by leaving the field out:
+        // the wire takes whole numbers only, and a Welcome with Infinity would not decode.
+        ...(Number.isFinite(this.connectionLimits.messagesPerSecond)
+          ? { maxMessagesPerSecond: this.connectionLimits.messagesPerSecond }
+          : {}),
       },
       heartbeatMs: this.connectionLimits.pingIntervalMs,
       logger: this.logger,

@@ -1,6 +1,6 @@
 import { insert } from '@dist-space/ot-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import { build, startTestServer, TestClient, type TestServer, token } from './support/harness.js';
 
 const ADMIN = ['read:**', 'write:**', 'create:**', 'delete:**', 'admin'];
 
@@ -165,6 +165,20 @@ describe('limits', () => {
     const b = await TestClient.session(s, 'bob');
     b.send({ type: 'Open', requestId: 3, workspace: 'one' });
     expect((await b.next('Error')).error.code).toBe('TOO_MANY_SESSIONS');
+  });
+
+  it('welcomes sessions when the message rate is unlimited, leaving the rate out of Welcome', async () => {
+    s = await startTestServer({
+      connection: {
+        messagesPerSecond: Number.POSITIVE_INFINITY,
+        messageBurst: Number.POSITIVE_INFINITY,
+      },
+    });
+    const a = await TestClient.connect(s);
+    // `hello` decodes the Welcome; one carrying Infinity would not decode.
+    const { limits } = await a.hello(await token('alice'));
+    expect(limits.maxMessagesPerSecond).toBeUndefined();
+    expect(limits.maxFrameBytes).toBeGreaterThan(0);
   });
 
   it('closes an idle workspace and opens it again on demand', async () => {

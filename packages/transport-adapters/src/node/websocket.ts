@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { BaseConnection, type BaseConnectionInit } from '../base-connection.js';
@@ -22,6 +23,7 @@ class NodeWebSocketConnection extends BaseConnection implements PausableConnecti
   /** Why `ws` itself gave up on the connection, if it did (a frame over the limit, bad framing). */
   private failure: CloseInfo | undefined;
   private readonly afterWrite = () => this.checkDrain();
+  private corked = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -59,7 +61,26 @@ class NodeWebSocketConnection extends BaseConnection implements PausableConnecti
   }
 
   protected writeFrame(frame: Uint8Array): void {
+    this.holdWritesUntilNextTick();
     this.socket.send(frame, { binary: true }, this.afterWrite);
+  }
+
+  /**
+   * Corks the TCP socket under the WebSocket until the next tick, so that the frames sent in one
+   * tick (a server fanning out a group of commits, say) leave in one `writev` instead of one
+   * system call each. `ws` keeps that socket as `_socket` and corks it around each frame itself;
+   * corks nest, so its frames wait for ours.
+   */
+  private holdWritesUntilNextTick(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: Duplex })._socket;
+    if (raw === undefined || raw.destroyed) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork();
+    });
   }
 
   protected beginClose(code: CloseCode, reason: string): void {

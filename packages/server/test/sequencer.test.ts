@@ -1,0 +1,113 @@
+import { ok } from '@dist-space/ot-core';
+import {
+  type SequencedChange,
+  type SequencerLog,
+  type SubmitRequest,
+  WorkspaceSequencer,
+} from '@dist-space/server';
+import { Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
+import { describe, expect, it } from 'vitest';
+
+/** A log whose appends stay pending until the test releases (or fails) them, in order. */
+function heldLog() {
+  const appended: SequencedChange[] = [];
+  const pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  const log: SequencerLog = {
+    revision: 0,
+    state: Workspace.empty,
+    append(entry) {
+      appended.push(entry);
+      return new Promise<void>((resolve, reject) => pending.push({ resolve, reject }));
+    },
+    changesSince: async () => ok([]),
+    findBySeq: async () => undefined,
+    highestSeq: async () => undefined,
+    close: async () => {},
+  };
+  return {
+    log,
+    appended,
+    release: () => pending.shift()!.resolve(),
+    failNext: () => pending.shift()!.reject(new Error('disk full')),
+  };
+}
+
+function sequencerOn(log: SequencerLog, committed: number[] = [], failures: string[] = []) {
+  return new WorkspaceSequencer(log, {
+    workspace: 'w',
+    apply: {},
+    maxChangeOps: 100,
+    recentWindow: 100,
+    onCommit: (entry) => committed.push(entry.revision),
+    onFailure: (error) => failures.push(error.code),
+  });
+}
+
+function createFile(clientId: string, name: string): SubmitRequest {
+  const change: WorkspaceChange = [
+    { type: 'createFile', id: `${clientId}:1`, parent: 'root', name, ancestors: [], content: '' },
+  ];
+  return {
+    clientId,
+    seq: 1,
+    author: clientId,
+    baseRevision: 0,
+    change,
+    authorize: () => ok(undefined),
+  };
+}
+
+const turns = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('the workspace sequencer', () => {
+  it('starts the next append before the previous one is durable, and acks in order', async () => {
+    const { log, appended, release } = heldLog();
+    const committed: number[] = [];
+    const sequencer = sequencerOn(log, committed);
+    const first = sequencer.submit(createFile('a', 'one'));
+    const second = sequencer.submit(createFile('b', 'two'));
+    await turns();
+    // Both are in the log's hands at once, so that one commit can carry both.
+    expect(appended.map((e) => e.revision)).toEqual([1, 2]);
+    expect(committed).toEqual([]);
+    release();
+    release();
+    expect((await first).ok && (await second).ok).toBe(true);
+    expect(committed).toEqual([1, 2]);
+    expect(sequencer.revision).toBe(2);
+  });
+
+  it('answers a resubmission of a change still being committed once it is durable', async () => {
+    const { log, appended, release } = heldLog();
+    const sequencer = sequencerOn(log);
+    const original = sequencer.submit(createFile('a', 'one'));
+    const again = sequencer.submit(createFile('a', 'one'));
+    await turns();
+    expect(appended).toHaveLength(1);
+    release();
+    const outcome = await again;
+    expect(outcome.ok && outcome.value).toMatchObject({ revision: 1, duplicate: true });
+    expect((await original).ok).toBe(true);
+  });
+
+  it('reports nothing after a failed append as committed, even an append that succeeded', async () => {
+    const { log, appended, release, failNext } = heldLog();
+    const committed: number[] = [];
+    const failures: string[] = [];
+    const sequencer = sequencerOn(log, committed, failures);
+    const first = sequencer.submit(createFile('a', 'one'));
+    const second = sequencer.submit(createFile('b', 'two'));
+    await turns();
+    expect(appended).toHaveLength(2);
+    failNext();
+    release();
+    const outcomes = await Promise.all([first, second]);
+    expect(outcomes.map((o) => !o.ok && o.error.code)).toEqual(['STORE_FAILED', 'STORE_FAILED']);
+    expect(committed).toEqual([]);
+    expect(failures).toEqual(['STORE_FAILED']);
+    expect(sequencer.revision).toBe(0);
+    const later = await sequencer.submit(createFile('c', 'three'));
+    expect(!later.ok && later.error.code).toBe('STORE_FAILED');
+    expect(appended).toHaveLength(2);
+  });
+});
