@@ -1,0 +1,136 @@
+import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import { normalizePath } from '@dist-space/vfs-workspace';
+import { parseScope, type Scope, type Verb } from './scope.js';
+
+/** One thing an action needs: a verb on a path. */
+export interface Requirement {
+  readonly verb: Verb;
+  readonly path: string;
+}
+
+type PathScope = Extract<Scope, { kind: 'path' }>;
+
+const OK: Result<void> = ok(undefined);
+
+/**
+ * What one session may do: a set of parsed scopes. A path is allowed for a verb when some grant
+ * of that verb matches it and no deny of that verb does (deny always wins). Paths are normalised
+ * (NFC) and validated before any glob sees them, so `src/../secret`, `./x`, `a//b` and a
+ * decomposed spelling of a name are refused or matched as their normal form, never slipped past
+ * a glob. Verbs are independent: `write` does not imply `read`, and `admin` grants no path.
+ */
+export class Capabilities {
+  /** The scopes, as parsed. */
+  readonly scopes: readonly Scope[];
+  /** True when the `admin` scope is present. */
+  readonly isAdmin: boolean;
+  private readonly grants: Record<Verb, PathScope[]>;
+  private readonly denies: Record<Verb, PathScope[]>;
+
+  private constructor(scopes: readonly Scope[]) {
+    this.scopes = scopes;
+    this.isAdmin = scopes.some((s) => s.kind === 'admin');
+    this.grants = { read: [], write: [], create: [], delete: [] };
+    this.denies = { read: [], write: [], create: [], delete: [] };
+    for (const s of scopes) {
+      if (s.kind === 'path') (s.deny ? this.denies : this.grants)[s.verb].push(s);
+    }
+  }
+
+  /**
+   * Parses a list of scope strings (see {@link parseScope} for the grammar).
+   *
+   * @returns the capabilities, or `INVALID_SCOPE` for the first bad scope
+   */
+  static parse(scopes: readonly unknown[]): Result<Capabilities> {
+    if (!Array.isArray(scopes)) {
+      return err(new DistSpaceError('INVALID_SCOPE', 'Scopes must be given as a list of strings.'));
+    }
+    const parsed: Scope[] = [];
+    for (const text of scopes) {
+      const scope = parseScope(text);
+      if (!scope.ok) return scope;
+      parsed.push(scope.value);
+    }
+    return ok(new Capabilities(parsed));
+  }
+
+  /** Capabilities that allow nothing. */
+  static readonly none: Capabilities = new Capabilities([]);
+
+  /**
+   * True when `verb` is allowed on `path`. A path that is not a valid workspace path is never
+   * allowed.
+   */
+  allows(verb: Verb, path: string): boolean {
+    return this.check(verb, path).ok;
+  }
+
+  /**
+   * Checks one verb on one path.
+   *
+   * @returns the normalised path, or `INVALID_PATH` (from vfs-workspace) for a path that is not
+   * a valid relative workspace path, or `PERMISSION_DENIED` naming the path and the scope missing
+   * or the deny scope that forbids it
+   */
+  check(verb: Verb, path: string): Result<string> {
+    const normal = normalizePath(path);
+    if (!normal.ok) return normal;
+    const p = normal.value;
+    const deny = this.denies[verb].find((s) => s.matches(p));
+    if (deny) {
+      return err(
+        new DistSpaceError(
+          'PERMISSION_DENIED',
+          `Permission denied: ${verb} on '${p}' is forbidden by the scope '${deny.source}'.`,
+          { verb, path: p, deniedBy: deny.source },
+        ),
+      );
+    }
+    if (!this.grants[verb].some((s) => s.matches(p))) {
+      const held = this.grants[verb].map((s) => s.source);
+      return err(
+        new DistSpaceError(
+          'PERMISSION_DENIED',
+          `Permission denied: ${verb} on '${p}' needs a scope such as '${verb}:${p}'; this session's ${verb} scopes are ${held.length ? held.join(', ') : 'none'}.`,
+          { verb, path: p, missingScope: `${verb}:${p}` },
+        ),
+      );
+    }
+    return ok(p);
+  }
+
+  /**
+   * Checks every requirement; a change is allowed only as a whole.
+   *
+   * @returns ok, or the first failure of {@link Capabilities.check}
+   */
+  checkAll(requirements: Iterable<Requirement>): Result<void> {
+    for (const { verb, path } of requirements) {
+      const result = this.check(verb, path);
+      if (!result.ok) return result;
+    }
+    return OK;
+  }
+
+  /**
+   * Checks the `admin` scope, for admin messages.
+   *
+   * @returns ok, or `PERMISSION_DENIED` naming the missing `admin` scope
+   */
+  checkAdmin(action: string): Result<void> {
+    if (this.isAdmin) return OK;
+    return err(
+      new DistSpaceError(
+        'PERMISSION_DENIED',
+        `Permission denied: ${action} is an admin action and needs the 'admin' scope.`,
+        { action, missingScope: 'admin' },
+      ),
+    );
+  }
+
+  /** The scopes as strings, as they would be written in a token (aliases expanded). */
+  toStrings(): string[] {
+    return this.scopes.map((s) => s.source);
+  }
+}

@@ -1,0 +1,136 @@
+import { Capabilities, type Verb } from '@dist-space/permissions';
+import { describe, expect, it } from 'vitest';
+
+function caps(...scopes: string[]): Capabilities {
+  const result = Capabilities.parse(scopes);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+function denied(c: Capabilities, verb: Verb, path: string) {
+  const result = c.check(verb, path);
+  if (result.ok) throw new Error(`${verb} ${path} was allowed`);
+  return result.error;
+}
+
+describe('Capabilities', () => {
+  it('allows what a grant matches and nothing else', () => {
+    const c = caps('write:src/**');
+    expect(c.allows('write', 'src/a.ts')).toBe(true);
+    expect(c.allows('write', 'src')).toBe(true);
+    expect(c.allows('write', 'src/deep/er/x.ts')).toBe(true);
+    expect(c.allows('write', 'srcx/a.ts')).toBe(false);
+    expect(c.allows('write', 'lib/a.ts')).toBe(false);
+  });
+
+  it('names the path and the missing scope when it refuses', () => {
+    const error = denied(caps('write:src/**', 'read:**'), 'write', 'lib/a.ts');
+    expect(error.code).toBe('PERMISSION_DENIED');
+    expect(error.details).toMatchObject({
+      verb: 'write',
+      path: 'lib/a.ts',
+      missingScope: 'write:lib/a.ts',
+    });
+    expect(error.message).toContain("'lib/a.ts'");
+    expect(error.message).toContain('write:src/**');
+  });
+
+  it('lets a deny win over any grant', () => {
+    const c = caps('write:**', '!write:secret/**');
+    expect(c.allows('write', 'src/a.ts')).toBe(true);
+    const error = denied(c, 'write', 'secret/key.pem');
+    expect(error.details).toMatchObject({ deniedBy: '!write:secret/**' });
+    expect(denied(caps('!write:secret/**', 'write:secret/**'), 'write', 'secret/a').code).toBe(
+      'PERMISSION_DENIED',
+    );
+  });
+
+  it('keeps verbs independent', () => {
+    const c = caps('write:**');
+    expect(c.allows('read', 'a')).toBe(false);
+    expect(c.allows('create', 'a')).toBe(false);
+    expect(c.allows('delete', 'a')).toBe(false);
+    const r = caps('READ_ONLY');
+    expect(r.allows('read', 'any/file.ts')).toBe(true);
+    for (const verb of ['write', 'create', 'delete'] as const)
+      expect(r.allows(verb, 'a')).toBe(false);
+  });
+
+  it('checks admin separately from paths', () => {
+    expect(caps('admin').checkAdmin('Kick').ok).toBe(true);
+    expect(caps('admin').allows('read', 'a')).toBe(false);
+    const r = caps('read:**').checkAdmin('Kick');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.details).toMatchObject({ missingScope: 'admin', action: 'Kick' });
+  });
+
+  it('matches dotfiles and compares case-sensitively', () => {
+    const c = caps('read:**', 'write:src/**');
+    expect(c.allows('read', '.env')).toBe(true);
+    expect(c.allows('write', 'src/.hidden/x')).toBe(true);
+    expect(c.allows('write', 'Src/a.ts')).toBe(false);
+    expect(c.allows('write', 'SRC/a.ts')).toBe(false);
+  });
+
+  it('matches composed and decomposed spellings of one name as the same (NFC)', () => {
+    const composed = caps('write:caf\u00e9/**');
+    const decomposed = caps('write:cafe\u0301/**');
+    for (const c of [composed, decomposed]) {
+      expect(c.allows('write', 'caf\u00e9/menu.md')).toBe(true);
+      expect(c.allows('write', 'cafe\u0301/menu.md')).toBe(true);
+    }
+    // The normalised path is what comes back, so later steps see one spelling.
+    expect(composed.check('write', 'cafe\u0301/menu.md')).toEqual({
+      ok: true,
+      value: 'caf\u00e9/menu.md',
+    });
+  });
+
+  it.each([
+    ['a parent segment', 'src/../secret/key'],
+    ['a leading dot segment', './src/a.ts'],
+    ['a dot segment inside', 'src/./a.ts'],
+    ['an empty segment', 'src//a.ts'],
+    ['an absolute path', '/src/a.ts'],
+    ['a trailing slash', 'src/a.ts/'],
+    ['a backslash', 'src\\..\\secret'],
+    ['a NUL', 'src/a\u0000.ts'],
+    ['a control character', 'src/a\u001b.ts'],
+  ])('refuses a path with %s before any glob sees it', (_what, path) => {
+    const c = caps('read:**', 'write:**', 'create:**', 'delete:**');
+    const error = denied(c, 'write', path);
+    expect(error.code).toBe('INVALID_PATH');
+  });
+
+  it('treats percent-encoded dots as a literal name, never as a parent segment', () => {
+    const c = caps('write:src/**');
+    // `%2e%2e` is a directory literally called "%2e%2e" inside src: allowed, and harmless.
+    expect(c.allows('write', 'src/%2e%2e/secret')).toBe(true);
+    // It does not climb out of anything, so it does not reach a path outside src.
+    expect(c.allows('write', '%2e%2e/secret')).toBe(false);
+    expect(c.check('write', 'src/%2e%2e/secret')).toEqual({ ok: true, value: 'src/%2e%2e/secret' });
+  });
+
+  it('allows a rename only with delete on the source and create on the target', () => {
+    const rename = (c: Capabilities) =>
+      c.checkAll([
+        { verb: 'delete', path: 'src/a.ts' },
+        { verb: 'create', path: 'lib/a.ts' },
+      ]);
+    expect(rename(caps('delete:src/**', 'create:lib/**')).ok).toBe(true);
+    const out = rename(caps('create:lib/**'));
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.details).toMatchObject({ verb: 'delete', path: 'src/a.ts' });
+    const into = rename(caps('delete:src/**', 'create:src/**'));
+    expect(into.ok).toBe(false);
+    if (!into.ok) expect(into.error.details).toMatchObject({ verb: 'create', path: 'lib/a.ts' });
+  });
+
+  it('refuses a bad scope list as a whole', () => {
+    const result = Capabilities.parse(['read:**', 'fly:**']);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('INVALID_SCOPE');
+    expect(Capabilities.parse('read:**' as unknown as string[]).ok).toBe(false);
+    expect(Capabilities.none.allows('read', 'a')).toBe(false);
+  });
+});
