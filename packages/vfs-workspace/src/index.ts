@@ -60,6 +60,7 @@ export {
   splitPath,
   utf8Length,
 } from './paths.js';
+export { PersistentMap } from './persistent-map.js';
 export { type PathAccess, type TouchedPath, touchedPaths } from './touched.js';
 export {
   type DropReason,
