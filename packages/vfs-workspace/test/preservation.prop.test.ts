@@ -36,7 +36,7 @@ function restoredByBoth(a: readonly WorkspaceOp[], b: readonly WorkspaceOp[]): S
 }
 
 function nodeIds(ws: Workspace): Set<NodeId> {
-  return new Set(Object.keys(ws.tree.nodes));
+  return new Set([...ws.nodes()].map((n) => n.id));
 }
 
 describe('nothing is lost except by an explicit delete', () => {
