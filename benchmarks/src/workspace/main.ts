@@ -6,5 +6,8 @@ const smoke = process.argv.includes('--smoke');
 const rows = runWorkspaceBenchmarks({ smoke, runs: 7 });
 console.log('| case | ours | unit | verified | notes |');
 console.log('|---|---:|---|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${r.ours} | ${r.unit ?? 'ms'} | ${r.verified ? 'yes' : 'NO'} | ${r.notes ?? ''} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${r.ours} | ${r.unit ?? 'ms'} | ${r.verified ? 'yes' : 'NO'} | ${r.notes ?? ''} |`,
+  );
 if (rows.some((r) => !r.verified)) process.exitCode = 1;

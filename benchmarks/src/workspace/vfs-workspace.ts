@@ -57,7 +57,9 @@ function must(ws: Workspace, change: WorkspaceChange): Workspace {
  */
 export function buildWorkspace(files = DIRS * FILES_PER_DIR): Workspace {
   const dir = (d: number) => `b:${10 + d}`;
-  const nodes: Array<[string, string, string] | [string, string, string, string]> = [['b:1', 'root', 'top']];
+  const nodes: Array<[string, string, string] | [string, string, string, string]> = [
+    ['b:1', 'root', 'top'],
+  ];
   for (let d = 0; d < DIRS; d++) nodes.push([dir(d), 'b:1', `d${d}`]);
   // 1,000 files in the first directory, the rest spread over the other 999.
   for (let n = 0; n < files; n++) {
@@ -104,7 +106,14 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   const runs = options.smoke ? 1 : options.runs;
   const rows: WorkspaceBenchRow[] = [];
   const row = (name: string, ours: number, verified: boolean, unit?: string, notes?: string) =>
-    rows.push({ name, ours: round(ours), peers: {}, verified, ...(unit ? { unit } : {}), ...(notes ? { notes } : {}) });
+    rows.push({
+      name,
+      ours: round(ours),
+      peers: {},
+      verified,
+      ...(unit ? { unit } : {}),
+      ...(notes ? { notes } : {}),
+    });
 
   const before = heapUsed();
   const ws = buildWorkspace();
@@ -117,7 +126,13 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   }
   const perFile = heap / fileCount;
   const rawPerFile = textBytes / fileCount;
-  row('heap per file (10,000 files of 1 KB)', perFile, fileCount === 10_000, 'B', `raw text ${round(rawPerFile)} B per file (ASCII, one byte per character in V8): ${round(perFile / rawPerFile)}x, ${round(perFile - rawPerFile)} B overhead`);
+  row(
+    'heap per file (10,000 files of 1 KB)',
+    perFile,
+    fileCount === 10_000,
+    'B',
+    `raw text ${round(rawPerFile)} B per file (ASCII, one byte per character in V8): ${round(perFile / rawPerFile)}x, ${round(perFile - rawPerFile)} B overhead`,
+  );
 
   const file = 'b:100500';
   const fileStart = ws.text(file)!.toString();
@@ -128,23 +143,45 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   let typed = ws;
   const perKeystroke = time(runs, () => {
     typed = ws;
-    for (let i = 0; i < keystrokes; i++) typed = must(typed, [{ type: 'edit', id: file, change: [insert(i, 'x')] }]);
+    for (let i = 0; i < keystrokes; i++)
+      typed = must(typed, [{ type: 'edit', id: file, change: [insert(i, 'x')] }]);
   });
-  const typedOk = typed.text(file)!.toString() === 'x'.repeat(keystrokes) + fileStart && typed.tree === ws.tree;
-  row('apply a keystroke edit', (perKeystroke / keystrokes) * 1000, typedOk, 'µs', 'the tree object is unchanged: immer is not run');
+  const typedOk =
+    typed.text(file)!.toString() === 'x'.repeat(keystrokes) + fileStart && typed.tree === ws.tree;
+  row(
+    'apply a keystroke edit',
+    (perKeystroke / keystrokes) * 1000,
+    typedOk,
+    'µs',
+    'the tree object is unchanged: immer is not run',
+  );
 
-  const edit = (id: string, pos: number): WorkspaceOp[] => [{ type: 'edit', id, change: [insert(pos, 'y')] }];
+  const edit = (id: string, pos: number): WorkspaceOp[] => [
+    { type: 'edit', id, change: [insert(pos, 'y')] },
+  ];
   let sameOut: WorkspaceOp[] = [];
   const sameFile = time(runs, () => {
-    for (let i = 0; i < keystrokes; i++) sameOut = transformWorkspaceChange(edit(file, 5), edit(file, 3), 'right').change;
+    for (let i = 0; i < keystrokes; i++)
+      sameOut = transformWorkspaceChange(edit(file, 5), edit(file, 3), 'right').change;
   });
   const sameOk = JSON.stringify(sameOut) === JSON.stringify(edit(file, 6));
-  row('transform a keystroke against one in the same file', (sameFile / keystrokes) * 1000, sameOk, 'µs');
+  row(
+    'transform a keystroke against one in the same file',
+    (sameFile / keystrokes) * 1000,
+    sameOk,
+    'µs',
+  );
   let otherOut: WorkspaceOp[] = [];
   const otherFile = time(runs, () => {
-    for (let i = 0; i < keystrokes; i++) otherOut = transformWorkspaceChange(edit(file, 5), edit(other, 3), 'right').change;
+    for (let i = 0; i < keystrokes; i++)
+      otherOut = transformWorkspaceChange(edit(file, 5), edit(other, 3), 'right').change;
   });
-  row('transform a keystroke against one in another file (fast path)', (otherFile / keystrokes) * 1000, JSON.stringify(otherOut) === JSON.stringify(edit(file, 5)), 'µs');
+  row(
+    'transform a keystroke against one in another file (fast path)',
+    (otherFile / keystrokes) * 1000,
+    JSON.stringify(otherOut) === JSON.stringify(edit(file, 5)),
+    'µs',
+  );
 
   // Tree ops: the immer tree is drafted once per change.
   const builder = () => new ChangeBuilder(ws, createIdGenerator('bench'));
@@ -155,7 +192,11 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   const createTime = time(runs * 5, () => {
     created = must(ws, createChange);
   });
-  row('apply a file create (tree op)', createTime, created.read('top/d7/new.ts').ok && ws.size + 1 === created.size);
+  row(
+    'apply a file create (tree op)',
+    createTime,
+    created.read('top/d7/new.ts').ok && ws.size + 1 === created.size,
+  );
 
   const renameB = builder();
   renameB.rename('top/d0', 'top/renamed');
@@ -169,16 +210,28 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
 
   let keyAfterRename: WorkspaceOp[] = [];
   const keyVsRename = time(runs, () => {
-    for (let i = 0; i < keystrokes; i++) keyAfterRename = transformWorkspaceChange(edit('b:100000', 0), rename, 'right').change;
+    for (let i = 0; i < keystrokes; i++)
+      keyAfterRename = transformWorkspaceChange(edit('b:100000', 0), rename, 'right').change;
   });
-  row('transform a keystroke against that rename', (keyVsRename / keystrokes) * 1000, keyAfterRename.length === 1, 'µs');
+  row(
+    'transform a keystroke against that rename',
+    (keyVsRename / keystrokes) * 1000,
+    keyAfterRename.length === 1,
+    'µs',
+  );
 
   let touched = 0;
   const touchedTime = time(runs, () => {
     const r = touchedPaths(ws, rename);
     touched = r.ok ? r.value.length : 0;
   });
-  row('touchedPaths of that rename (permission check input)', touchedTime, touched === 2 * 1_001, 'ms', `${touched} paths`);
+  row(
+    'touchedPaths of that rename (permission check input)',
+    touchedTime,
+    touched === 2 * 1_001,
+    'ms',
+    `${touched} paths`,
+  );
 
   // A snapshot is the immutable value itself; what it costs is what it keeps alive.
   const retainedBefore = heapUsed();
@@ -189,20 +242,33 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
     live = must(live, edit(`b:${100_000 + (i % 10_000)}`, 0));
   }
   const retained = heapUsed() - retainedBefore;
-  row('keep 1,000 snapshots, one per keystroke', retained / 1_000, kept[0]!.text('b:100000')!.toString() === fileText(0), 'B', 'heap kept alive per snapshot (structural sharing)');
+  row(
+    'keep 1,000 snapshots, one per keystroke',
+    retained / 1_000,
+    kept[0]!.text('b:100000')!.toString() === fileText(0),
+    'B',
+    'heap kept alive per snapshot (structural sharing)',
+  );
 
   let bytes = new Uint8Array();
   const serialise = time(runs, () => {
     bytes = encode(workspaceToWire(ws));
   });
-  row('serialise the whole workspace (workspaceToWire + msgpack)', serialise, bytes.length > textBytes, 'ms', `${round(bytes.length / 1024 / 1024)} MB`);
+  row(
+    'serialise the whole workspace (workspaceToWire + msgpack)',
+    serialise,
+    bytes.length > textBytes,
+    'ms',
+    `${round(bytes.length / 1024 / 1024)} MB`,
+  );
 
   let loaded: Workspace | undefined;
   const load = time(runs, () => {
     const r = parseWorkspace(decode(bytes), { maxNodes: 1_000_000 });
     loaded = r.ok ? r.value : undefined;
   });
-  const loadOk = loaded !== undefined && loaded.size === ws.size && loaded.read('top/d5/f1003.ts').ok;
+  const loadOk =
+    loaded !== undefined && loaded.size === ws.size && loaded.read('top/d5/f1003.ts').ok;
   row('load the whole workspace (msgpack + parseWorkspace)', load, loadOk);
   return rows;
 }
