@@ -8,12 +8,13 @@ import {
 import { decode, encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from './support/chunked.js';
 import { scenarioArb } from './support/scenario.js';
 import { describeWorkspace } from './support/workspace-arbs.js';
 
 describe('wire forms of changes (properties)', () => {
-  it('round-trip through the tuple form, JSON and msgpack (property)', () => {
-    fc.assert(
+  it('round-trip through the tuple form, JSON and msgpack (property)', async () => {
+    await assertInChunks(
       fc.property(scenarioArb(5), (s) => {
         const wire = workspaceChangeToWire(s.a);
         expect(parseWorkspaceChange(JSON.parse(JSON.stringify(wire)))).toEqual({
@@ -30,10 +31,10 @@ describe('wire forms of changes (properties)', () => {
     );
   });
 
-  it('rejects malformed input with a typed error and never throws (property)', () => {
+  it('rejects malformed input with a typed error and never throws (property)', async () => {
     const junk = fc.anything({ maxDepth: 4, withObjectString: true });
     const tupleish = fc.tuple(fc.integer({ min: -1, max: 5 }), junk, junk, junk, junk, junk);
-    fc.assert(
+    await assertInChunks(
       fc.property(fc.array(fc.oneof(junk, tupleish), { maxLength: 4 }), (value) => {
         const r = parseWorkspaceChange(value);
         if (!r.ok)
@@ -50,8 +51,8 @@ describe('wire forms of changes (properties)', () => {
 });
 
 describe('wire form of a whole workspace (properties)', () => {
-  it('round-trips through msgpack, keeping ids, names and texts (property)', () => {
-    fc.assert(
+  it('round-trips through msgpack, keeping ids, names and texts (property)', async () => {
+    await assertInChunks(
       fc.property(scenarioArb(3), (s) => {
         const back = parseWorkspace(decode(encode(workspaceToWire(s.afterA))));
         expect(back.ok).toBe(true);
@@ -62,7 +63,7 @@ describe('wire form of a whole workspace (properties)', () => {
     );
   });
 
-  it('rejects malformed snapshots and never throws (property)', () => {
+  it('rejects malformed snapshots and never throws (property)', async () => {
     const node = fc.oneof(
       fc.tuple(
         fc.constantFrom('a:1', 'a:2', 'root', 'x'),
@@ -77,7 +78,7 @@ describe('wire form of a whole workspace (properties)', () => {
       ),
       fc.anything(),
     );
-    fc.assert(
+    await assertInChunks(
       fc.property(
         fc.oneof(
           fc.anything(),
