@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = fileURLToPath(new URL('./packages/', import.meta.url));
+// One run covers every package. Tests import packages by name (and subpath, such as
+// `@dist-space/transport-adapters/node`); the `source` export condition each package declares
+// points them at their TypeScript sources, as it does for tsx, so `npm test` needs no build step.
+const conditions = ['source', 'import', 'module', 'node', 'default'];
 
-// One run covers every package. Tests import packages by name; the alias points each
-// `@dist-space/<name>` at its TypeScript sources (as the `source` export condition does for tsx),
-// so `npm test` needs no build step.
 export default defineConfig({
-  resolve: {
-    alias: [{ find: /^@dist-space\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'benchmarks/test/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],

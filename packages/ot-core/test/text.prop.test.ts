@@ -86,6 +86,38 @@ describe('the rope agrees with plain strings', () => {
     );
   });
 
+  it('for runs of nearby edits in place, as typing makes them, with snapshots in between', () => {
+    // Each edit lands a few code units from the one before, so that most reuse the leaf the
+    // last one edited; sometimes one jumps elsewhere or spans leaves.
+    const stepArb = fc.record({
+      move: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5000, max: 5000 })),
+      span: fc.oneof(fc.constant(0), fc.nat(3), fc.nat(3000)),
+      text: fc.oneof(fc.constantFrom('', 'a', '\n', '😀', 'é', '\r\n'), insertArb),
+      snapshot: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(baseArb, fc.nat(), fc.array(stepArb, { maxLength: 60 }), (base, at, steps) => {
+        let expected = base;
+        const mutable = new MutableText(base);
+        const kept: Array<[Text, string]> = [];
+        let cursor = expected.length === 0 ? 0 : at % expected.length;
+        for (const step of steps) {
+          const pos = snap(expected, Math.max(0, Math.min(expected.length, cursor + step.move)));
+          const end = snap(expected, Math.min(expected.length, pos + step.span));
+          expected = expected.slice(0, pos) + step.text + expected.slice(end);
+          mutable.replace(pos, end - pos, step.text);
+          cursor = pos + step.text.length;
+          if (step.snapshot) kept.push([mutable.snapshot(), expected]);
+        }
+        expect(mutable.toString()).toBe(expected);
+        expect(mutable.lineCount).toBe(expected.split('\n').length);
+        checkRopeInvariants(mutable.root);
+        for (const [text, content] of kept) expect(text.toString()).toBe(content);
+      }),
+      { numRuns: Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)) },
+    );
+  });
+
   it('for slices, code units and line/column conversion', () => {
     fc.assert(
       fc.property(

@@ -156,6 +156,25 @@ describe('MutableText', () => {
     expectCode(() => m.delete(2, 5), 'OUT_OF_RANGE');
     expect(m.toString()).toBe('abc');
   });
+
+  it('rejects a cut through a surrogate pair in the leaf it edited last, in another, and across leaves', () => {
+    const s = 'ab😀'.repeat(20_000);
+    const m = new MutableText(s);
+    m.insert(4000, 'x'); // the leaf around 4000 is now the one edited last
+    const expected = `${s.slice(0, 4000)}x${s.slice(4000)}`;
+    // Before the 'x', 4k + 3 falls inside a pair; after it, 4k + 4.
+    const inPair = 4016;
+    expectCode(() => m.insert(inPair, 'y'), 'SPLITS_SURROGATE_PAIR');
+    expectCode(() => m.delete(inPair - 1, 1), 'SPLITS_SURROGATE_PAIR');
+    expectCode(() => m.insert(40_004, 'y'), 'SPLITS_SURROGATE_PAIR');
+    expectCode(() => m.delete(1000, 20_004), 'SPLITS_SURROGATE_PAIR');
+    expectCode(() => Text.of(expected).replace(1000, 20_004, ''), 'SPLITS_SURROGATE_PAIR');
+    expectCode(() => Text.of(expected).insert(inPair, 'y'), 'SPLITS_SURROGATE_PAIR');
+    expect(m.toString()).toBe(expected);
+    m.insert(inPair + 1, 'z');
+    expect(m.toString()).toBe(`${expected.slice(0, inPair + 1)}z${expected.slice(inPair + 1)}`);
+    checkRopeInvariants(m.root);
+  });
 });
 
 describe('apply to the rope', () => {

@@ -101,6 +101,39 @@ export class Capabilities {
   }
 
   /**
+   * True when the session may see that the directory at `path` exists (its name, not what it
+   * holds): when `read` is granted on it, or it lies on the way to what a read grant can match
+   * (`src` and `src/lib` for `read:src/lib/**`; every directory for `read:**\/*.md`), and no read
+   * deny matches it. The root (`''`) is always visible. The names of directories on such paths
+   * are visible even when they turn out to hold nothing readable; files never are.
+   */
+  mayList(path: string): boolean {
+    if (path === '') return true;
+    const normal = normalizePath(path);
+    if (!normal.ok) return false;
+    const p = normal.value;
+    if (this.denies.read.some((s) => s.matches(p))) return false;
+    return this.grants.read.some(
+      (s) =>
+        s.matches(p) ||
+        s.base === p ||
+        s.base.startsWith(`${p}/`) ||
+        (s.deep && (s.base === '' || p.startsWith(`${s.base}/`))),
+    );
+  }
+
+  /**
+   * True when no read deny exists and `read:**` (or an equivalent grant) is held: the session
+   * sees the whole workspace, so nothing it receives needs filtering.
+   */
+  get readsEverything(): boolean {
+    return (
+      this.denies.read.length === 0 &&
+      this.grants.read.some((s) => s.glob === '**' || s.glob === '**/*')
+    );
+  }
+
+  /**
    * Checks every requirement; a change is allowed only as a whole.
    *
    * @returns ok, or the first failure of {@link Capabilities.check}

@@ -21,6 +21,10 @@ export type Scope =
       readonly source: string;
       /** @internal The compiled glob. */
       readonly matches: (path: string) => boolean;
+      /** @internal The static directory the glob starts in (`src` for `src/**`), `''` for the root. */
+      readonly base: string;
+      /** @internal True when the glob can match below the directories right under `base`. */
+      readonly deep: boolean;
     }
   | { readonly kind: 'admin'; readonly source: 'admin' };
 
@@ -90,5 +94,8 @@ export function parseScope(text: unknown): Result<Scope> {
   } catch (e) {
     return err(invalid(text, `the glob does not compile (${(e as Error).message})`));
   }
-  return ok({ kind: 'path', verb: verb as Verb, glob, deny, source, matches });
+  const scanned = picomatch.scan(glob);
+  const base = scanned.isGlob ? scanned.base : glob;
+  const deep = scanned.isGlob && (scanned.glob.includes('/') || scanned.glob.includes('**'));
+  return ok({ kind: 'path', verb: verb as Verb, glob, deny, source, matches, base, deep });
 }

@@ -134,3 +134,42 @@ describe('Capabilities', () => {
     expect(Capabilities.none.allows('read', 'a')).toBe(false);
   });
 });
+
+describe('which directories a session may see', () => {
+  it('shows the directories on the way to what a grant can match', () => {
+    const c = caps('read:src/lib/**');
+    expect(c.mayList('')).toBe(true);
+    expect(c.mayList('src')).toBe(true);
+    expect(c.mayList('src/lib')).toBe(true);
+    expect(c.mayList('src/lib/deep/er')).toBe(true);
+    expect(c.mayList('src/other')).toBe(false);
+    expect(c.mayList('docs')).toBe(false);
+  });
+
+  it('shows every directory for a grant that can match at any depth, but no file it does not match', () => {
+    const c = caps('read:**/*.md');
+    expect(c.mayList('a/b/c')).toBe(true);
+    expect(c.allows('read', 'a/b/c/x.ts')).toBe(false);
+    expect(c.allows('read', 'a/b/c/x.md')).toBe(true);
+  });
+
+  it('stops at the directories a shallow grant names', () => {
+    const c = caps('read:docs/*.md');
+    expect(c.mayList('docs')).toBe(true);
+    expect(c.mayList('docs/sub')).toBe(false);
+    const single = caps('read:a/b/c.txt');
+    expect(single.mayList('a')).toBe(true);
+    expect(single.mayList('a/b')).toBe(true);
+    expect(single.mayList('a/c')).toBe(false);
+  });
+
+  it('hides what a read deny matches', () => {
+    const c = caps('read:**', '!read:secret/**');
+    expect(c.mayList('secret')).toBe(false);
+    expect(c.mayList('secret/inner')).toBe(false);
+    expect(c.mayList('public')).toBe(true);
+    expect(c.readsEverything).toBe(false);
+    expect(caps('read:**').readsEverything).toBe(true);
+    expect(caps('read:src/**').readsEverything).toBe(false);
+  });
+});

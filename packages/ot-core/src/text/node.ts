@@ -3,7 +3,10 @@
 
 /**
  * Most code units in a leaf. Large leaves keep the tree shallow and make a keystroke one short
- * string splice; benchmarks/src/text chose the size by replaying the editing traces.
+ * string splice. Replaying automerge-paper (benchmarks/, replay suite) with 256, 512 and 1,024
+ * gave the same times within the noise, 128 was slower, 2,048 slower still: a keystroke copies
+ * its leaf once (V8 flattens the leaf's string when it is next read), so leaves much larger
+ * than this cost more than the shallower tree saves.
  */
 export const LEAF_MAX = 1024;
 /** Fewest code units in a leaf other than a lone root leaf; smaller leaves merge with a neighbour. */
@@ -17,8 +20,9 @@ export const BRANCH_MIN = BRANCH_MAX >> 2;
 
 /**
  * Who may edit a node in place: the token of the {@link MutableText} edit session that created
- * it. A node is never changed by anyone else, and a session gives up its token when it takes a
- * snapshot, so a node reachable from a snapshot is never changed again.
+ * it, or null for a node no one may change (made by `Text.of` or a persistent edit). A node is
+ * never changed by anyone else, and a session gives up its token when it takes a snapshot, so a
+ * node reachable from a snapshot is never changed again.
  */
 export type Owner = object | null;
 
@@ -58,9 +62,12 @@ export function branch(children: RopeNode[], owner: Owner): RopeNode {
   return new RopeNode(children[0]!.height + 1, len, lines, '', children, owner);
 }
 
-/** `node` itself if `owner` may change it in place, else a shallow copy that `owner` owns. */
+/**
+ * `node` itself if `owner` may change it in place, else a shallow copy that `owner` owns. The
+ * null owner (a persistent edit, or `Text.of`) may change nothing in place: it always copies.
+ */
 export function own(node: RopeNode, owner: Owner): RopeNode {
-  if (node.owner === owner) return node;
+  if (owner !== null && node.owner === owner) return node;
   return new RopeNode(
     node.height,
     node.len,
@@ -82,8 +89,8 @@ export function countLines(text: string, from: number, to: number): number {
   return count;
 }
 
-/** True when a cut of `text` before `pos` would separate a surrogate pair. */
-function cutsPair(text: string, pos: number): boolean {
+/** True when a cut of `text` before `pos` would separate a surrogate pair (never at 0 or the end). */
+export function cutsPair(text: string, pos: number): boolean {
   const low = text.charCodeAt(pos);
   if (low < 0xdc00 || low > 0xdfff) return false;
   const high = text.charCodeAt(pos - 1);
@@ -105,10 +112,21 @@ export function leavesOf(text: string, owner: Owner): RopeNode[] {
   for (let i = 1; i <= count; i++) {
     let end = i === count ? n : Math.round((n * i) / count);
     if (end < n && cutsPair(text, end)) end++;
-    out[i - 1] = leaf(text.slice(start, end), owner);
+    out[i - 1] = leaf(ownCopy(text, start, end), owner);
     start = end;
   }
   return out;
+}
+
+/**
+ * `text.slice(from, to)` backed by a string of its own. V8 makes a slice of 13 or more code
+ * units a view into the whole string, so leaves cut from one long string would keep all of it
+ * alive for as long as any of them is unchanged: after an edit across leaves rebuilt them from
+ * the concatenated text, a replay of rustcode held four times its text. Slicing a fresh
+ * concatenation copies the piece into a new string only this leaf refers to.
+ */
+function ownCopy(text: string, from: number, to: number): string {
+  return `${text.slice(from, to)} `.slice(0, -1);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DistSpaceError } from '../errors.js';
+import { isWellFormed } from '../unicode.js';
 import { checkEdit, isIndex } from '../validate.js';
-import { replaceInTree } from './edit.js';
+import { EditCursor, replaceInTree } from './edit.js';
 import { buildTree, leavesOf, type Owner, type RopeNode } from './node.js';
 import {
   codeUnitAt,
@@ -198,27 +199,35 @@ export class Text extends TextView {
    * @throws DistSpaceError `INVALID_OP`, `OUT_OF_RANGE` or `SPLITS_SURROGATE_PAIR`
    */
   replace(pos: number, len: number, text: string): Text {
-    checkEdit(this, pos, len, text, 'Text.replace', -1);
-    return this.replaceUnchecked(pos, len, text);
+    if (!isPlainEdit(this, pos, len, text)) checkEdit(this, pos, len, text, 'Text.replace', -1);
+    return this.edit(pos, len, text, 'Text.replace');
   }
 
   /** A new text with `text` inserted at `pos`; see {@link Text.replace}. */
   insert(pos: number, text: string): Text {
-    checkEdit(this, pos, 0, text, 'Text.insert', -1);
-    return this.replaceUnchecked(pos, 0, text);
+    if (!isPlainEdit(this, pos, 0, text)) checkEdit(this, pos, 0, text, 'Text.insert', -1);
+    return this.edit(pos, 0, text, 'Text.insert');
   }
 
   /** A new text without the `len` code units at `pos`; see {@link Text.replace}. */
   delete(pos: number, len: number): Text {
-    checkEdit(this, pos, len, '', 'Text.delete', -1);
-    return this.replaceUnchecked(pos, len, '');
+    if (!isPlainEdit(this, pos, len, '')) checkEdit(this, pos, len, '', 'Text.delete', -1);
+    return this.edit(pos, len, '', 'Text.delete');
   }
 
-  /** @internal An edit whose range and text the caller has checked. */
+  /**
+   * @internal An edit whose numbers, range and text the caller has checked; a position inside
+   * a surrogate pair is still reported.
+   */
   replaceUnchecked(pos: number, len: number, text: string): Text {
+    return this.edit(pos, len, text, 'Text.replace');
+  }
+
+  private edit(pos: number, len: number, text: string, kind: string): Text {
     if (len === 0 && text.length === 0) return this;
-    // A fresh owner: the nodes this edit copies are owned by no one who will edit them again.
-    return new Text(replaceInTree(this.root, pos, pos + len, text, {}));
+    // The null owner: the nodes this edit copies are owned by no one who will edit them again.
+    const root = replaceInTree(this.root, pos, pos + len, text, null, null);
+    return root === null ? throwCutPair(this, pos, len, text, kind) : new Text(root);
   }
 
   /** A mutable copy to edit in place; O(1), it copies nodes only as it changes them. */
@@ -238,6 +247,8 @@ export class MutableText extends TextView {
   root: RopeNode;
   /** The token that marks the nodes this object may change; replaced at every snapshot. */
   private owner: Owner = {};
+  /** Where the last edit happened, so that the next one nearby needs no walk down the tree. */
+  private readonly cursor = new EditCursor();
 
   /** Starts from `text` (a string, a {@link Text}, or empty). */
   constructor(text: string | Text | RopeNode = '') {
@@ -253,32 +264,68 @@ export class MutableText extends TextView {
    * unchanged then
    */
   replace(pos: number, len: number, text: string): void {
-    checkEdit(this, pos, len, text, 'MutableText.replace', -1);
-    this.replaceUnchecked(pos, len, text);
+    const kind = 'MutableText.replace';
+    if (!isPlainEdit(this, pos, len, text)) checkEdit(this, pos, len, text, kind, -1);
+    this.edit(pos, len, text, kind);
   }
 
   /** Inserts `text` at `pos`, in place; see {@link MutableText.replace}. */
   insert(pos: number, text: string): void {
-    checkEdit(this, pos, 0, text, 'MutableText.insert', -1);
-    this.replaceUnchecked(pos, 0, text);
+    const kind = 'MutableText.insert';
+    if (!isPlainEdit(this, pos, 0, text)) checkEdit(this, pos, 0, text, kind, -1);
+    this.edit(pos, 0, text, kind);
   }
 
   /** Deletes `len` code units at `pos`, in place; see {@link MutableText.replace}. */
   delete(pos: number, len: number): void {
-    checkEdit(this, pos, len, '', 'MutableText.delete', -1);
-    this.replaceUnchecked(pos, len, '');
+    const kind = 'MutableText.delete';
+    if (!isPlainEdit(this, pos, len, '')) checkEdit(this, pos, len, '', kind, -1);
+    this.edit(pos, len, '', kind);
   }
 
-  /** @internal An edit whose range and text the caller has checked. */
+  /**
+   * @internal An edit whose numbers, range and text the caller has checked; a position inside
+   * a surrogate pair is still reported.
+   */
   replaceUnchecked(pos: number, len: number, text: string): void {
+    this.edit(pos, len, text, 'MutableText.replace');
+  }
+
+  private edit(pos: number, len: number, text: string, kind: string): void {
     if (len === 0 && text.length === 0) return;
-    this.root = replaceInTree(this.root, pos, pos + len, text, this.owner);
+    const root = replaceInTree(this.root, pos, pos + len, text, this.owner, this.cursor);
+    if (root === null) throwCutPair(this, pos, len, text, kind);
+    this.root = root;
   }
 
   /** The current content as an immutable {@link Text}, in O(1). */
   snapshot(): Text {
     // Give up the token: no node reachable now will be changed in place again.
     this.owner = {};
+    this.cursor.clear();
     return Text.fromRoot(this.root);
   }
+}
+
+/**
+ * True when an edit has whole numbers in range and well-formed text, so that the only error it
+ * can still meet is a position inside a surrogate pair, which the edit itself detects. Anything
+ * else goes through {@link checkEdit}, which reports it.
+ */
+function isPlainEdit(doc: TextView, pos: number, len: number, text: string): boolean {
+  return (
+    isIndex(pos) &&
+    isIndex(len) &&
+    pos + len <= doc.length &&
+    typeof text === 'string' &&
+    isWellFormed(text)
+  );
+}
+
+/** Reports an edit that would cut a surrogate pair, as {@link checkEdit} words it. */
+function throwCutPair(doc: TextView, pos: number, len: number, text: string, kind: string): never {
+  checkEdit(doc, pos, len, text, kind, -1);
+  throw new Error(
+    `Bug: ${kind}(${pos}, ${len}) was refused as cutting a surrogate pair, but it does not.`,
+  );
 }

@@ -3,9 +3,11 @@ import {
   del,
   type Insert,
   insert,
+  insertedText,
   isNoop,
   type Op,
   type Replace,
+  removedLength,
   replace,
 } from '../op.js';
 import { transformLists } from './lists.js';
@@ -66,10 +68,24 @@ export function fuseReplaces(ops: Op[]): Op[] {
   return out;
 }
 
-/** Transforms `a` against `b` through their expansions; a no-op `b` leaves `a` as it is. */
+/** `op` moved by `delta` code units. */
+function moved(op: Op, delta: number): Op {
+  if (op.type === 'insert') return insert(op.pos + delta, op.text);
+  if (op.type === 'delete') return del(op.pos + delta, op.len, op.deleted);
+  return replace(op.pos + delta, op.len, op.text, op.deleted);
+}
+
+/**
+ * Transforms `a` against `b` through their expansions; a no-op `b` leaves `a` as it is. Ops
+ * whose ranges do not even touch are settled directly, as their expansion would settle them:
+ * `b` either lies wholly after `a` and leaves it alone, or wholly before it and moves it.
+ */
 function transformExpanded(a: Op, b: Op, side: Side): Op[] {
   if (isNoop(a)) return [];
   if (isNoop(b)) return [a];
+  const bEnd = b.pos + removedLength(b);
+  if (a.pos + removedLength(a) < b.pos) return [a];
+  if (a.pos > bEnd) return [moved(a, insertedText(b).length - removedLength(b))];
   const expandedA = a.type === 'replace' ? expandReplace(a) : [a];
   const expandedB = b.type === 'replace' ? expandReplace(b) : [b];
   return fuseReplaces(transformLists(expandedA, expandedB, side, transformPrimitive)[0]);

@@ -1,0 +1,439 @@
+import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import {
+  decodeMessage,
+  encodeMessage,
+  errorFromPayload,
+  type Message,
+  type MessageOf,
+  PROTOCOL_VERSION,
+  SnapshotAssembler,
+} from '@dist-space/protocol';
+import {
+  type Connection,
+  connectWebSocket,
+  type WebSocketConstructorLike,
+} from '@dist-space/transport-adapters';
+import type { Workspace } from '@dist-space/vfs-workspace';
+import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { restore } from './persisted-state.js';
+import { MemoryPendingStore, type PendingStore } from './storage.js';
+import { type HandleLink, type OpenOptions, WorkspaceHandle } from './workspace-handle.js';
+
+/** Opens a connection to the server; a {@link ClientOptions.connect} can replace the URL. */
+export type Connector = () => Promise<Result<Connection>>;
+
+/** How a {@link Client} reaches and authenticates with a server. */
+export interface ClientOptions {
+  /** `ws://` or `wss://` URL (browsers; Node with `WebSocket`), or use `connect`. */
+  readonly url?: string;
+  /** Opens a connection another way (TCP in Node, the in-memory transport in tests). */
+  readonly connect?: Connector;
+  /** The `WebSocket` class where there is no global one (Node 20: the `ws` package's). */
+  readonly WebSocket?: WebSocketConstructorLike;
+  /** The token, or a function that fetches a fresh one; called again on every reconnect. */
+  readonly token?: string | (() => string | Promise<string>);
+  /** A stable id for this client; by default the one saved in `storage`, else a new random one. */
+  readonly clientId?: string;
+  /** Where pending changes survive reloads; memory by default. */
+  readonly storage?: PendingStore;
+  readonly reconnect?: ReconnectOptions;
+  /** A name for the server's logs, e.g. `my-editor/1.2`. */
+  readonly agent?: string;
+}
+
+/** Where the client's connection is. */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+/** The events of a {@link Client}. */
+export interface ClientEvents {
+  /** The connection state changed; `error` says why it is not connected, when known. */
+  connection: (event: { readonly state: ConnectionState; readonly error?: DistSpaceError }) => void;
+}
+
+function randomClientId(): string {
+  const bytes = new Uint8Array(9);
+  globalThis.crypto.getRandomValues(bytes);
+  return `c${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+interface PendingRequest {
+  resolve(message: Message): void;
+}
+
+/**
+ * A connection to a Dist-Space server that survives network trouble: it authenticates (asking the
+ * token function afresh each time), reconnects with exponential backoff and jitter, and lets each
+ * open {@link WorkspaceHandle} catch up and resend what was not acknowledged, so that nothing is
+ * lost or applied twice.
+ *
+ * ```ts
+ * const client = await Client.connect({ url: 'ws://127.0.0.1:4455/', token });
+ * const ws = await client.open('demo', { create: true });
+ * ws.createFile('hello.md', '# Hello');
+ * await ws.whenSynced();
+ * ```
+ */
+export class Client extends Emitter<ClientEvents> {
+  private connection: Connection | undefined;
+  private stateValue: ConnectionState = 'connecting';
+  private subjectValue = '';
+  private sessionIdValue = '';
+  private requestCounter = 0;
+  private readonly requests = new Map<number, PendingRequest>();
+  private readonly handles = new Map<string, WorkspaceHandle>();
+  private readonly assemblers = new Map<number, SnapshotAssembler>();
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastReceived = 0;
+
+  private constructor(
+    private readonly options: ClientOptions,
+    readonly clientId: string,
+    private readonly store: PendingStore,
+  ) {
+    super();
+  }
+
+  /**
+   * Connects and authenticates. Resolves once the server welcomed the client.
+   *
+   * @throws DistSpaceError when the first connection fails or the server refuses the token
+   * (`AUTH_INVALID`, `AUTH_EXPIRED`, `UNSUPPORTED_VERSION`, `CONNECT_FAILED`, ...)
+   */
+  static async connect(options: ClientOptions): Promise<Client> {
+    if (!options.url && !options.connect) {
+      throw new DistSpaceError('INVALID_CONFIG', 'Give the client a url or a connect function.');
+    }
+    const store = options.storage ?? new MemoryPendingStore();
+    let clientId = options.clientId ?? (await store.loadIdentity());
+    if (!clientId) {
+      clientId = randomClientId();
+      await store.saveIdentity(clientId);
+    }
+    const client = new Client(options, clientId, store);
+    const first = await client.establish();
+    if (!first.ok) {
+      client.stateValue = 'closed';
+      throw first.error;
+    }
+    return client;
+  }
+
+  /** Where the connection is. */
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** Who the server says this client is (the token's subject). */
+  get subject(): string {
+    return this.subjectValue;
+  }
+
+  /** The server's id for the current session. */
+  get sessionId(): string {
+    return this.sessionIdValue;
+  }
+
+  /**
+   * Opens a workspace and resolves with its handle once its state is here. Pending changes saved
+   * by an earlier run of this client are restored and sent.
+   *
+   * @throws DistSpaceError `NOT_FOUND`, `WORKSPACE_FORBIDDEN`, `PERMISSION_DENIED`, ...
+   */
+  async open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
+    const existing = this.handles.get(workspace);
+    if (existing) return existing;
+    const saved = restore(await this.store.load(`w:${workspace}`));
+    const restored = saved && saved.saved.clientId === this.clientId ? saved : undefined;
+    if (restored) {
+      const handle = this.makeHandle(workspace, restored, options);
+      const reply = await this.request({
+        type: 'Catchup',
+        requestId: this.nextRequestId(),
+        workspace,
+        sinceRevision: restored.saved.revision,
+      });
+      if (reply.type === 'Error' && errorFromPayload(reply.error).code !== 'REBASE_REQUIRED') {
+        this.handles.delete(workspace);
+        throw errorFromPayload(reply.error);
+      }
+      handle.receive(reply as never);
+      return handle;
+    }
+    const reply = await this.request({
+      type: 'Open',
+      requestId: this.nextRequestId(),
+      workspace,
+      ...(options.create ? { create: true } : {}),
+    });
+    if (reply.type !== 'Snapshot') throw errorFromPayload((reply as MessageOf<'Error'>).error);
+    return this.makeHandle(workspace, { state: reply.state, revision: reply.revision }, options);
+  }
+
+  /** Closes every workspace and the connection, after saving pending changes. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    this.setState('closed');
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    await Promise.all([...this.handles.values()].map((h) => h.saved()));
+    this.connection?.close('NORMAL', 'The client closed.');
+  }
+
+  private makeHandle(
+    workspace: string,
+    start: ConstructorParameters<typeof WorkspaceHandle>[3],
+    options: OpenOptions,
+  ): WorkspaceHandle {
+    const link: HandleLink = {
+      clientId: this.clientId,
+      get subject() {
+        return client.subjectValue;
+      },
+      get connected() {
+        return client.stateValue === 'connected';
+      },
+      send: (message) => this.send(message),
+      nextRequestId: () => this.nextRequestId(),
+      release: (handle) => {
+        this.handles.delete(handle.id);
+        this.send({ type: 'Leave', workspace: handle.id });
+      },
+    };
+    const client = this;
+    const handle = new WorkspaceHandle(workspace, link, this.store, start, options);
+    this.handles.set(workspace, handle);
+    return handle;
+  }
+
+  private nextRequestId(): number {
+    this.requestCounter = (this.requestCounter % 0x7fffffff) + 1;
+    return this.requestCounter;
+  }
+
+  private send(message: Message): boolean {
+    if (!this.connection || this.stateValue !== 'connected') return false;
+    return this.connection.send(encodeMessage(message)).ok;
+  }
+
+  /** Sends a request and resolves with the reply carrying its requestId (never rejects). */
+  private request(message: MessageOf<'Open' | 'Catchup'>): Promise<Message> {
+    return new Promise((resolve) => {
+      this.requests.set(message.requestId, { resolve });
+      if (!this.send(message)) {
+        this.requests.delete(message.requestId);
+        resolve({
+          type: 'Error',
+          requestId: message.requestId,
+          error: {
+            code: 'CONNECTION_CLOSED',
+            message: 'The client is not connected; open the workspace again once it is.',
+          },
+        });
+      }
+    });
+  }
+
+  /** Connects, says Hello and waits for Welcome (or Refused). */
+  private async establish(): Promise<Result<void>> {
+    this.setState('connecting');
+    const connector: Connector =
+      this.options.connect ??
+      (() =>
+        connectWebSocket(
+          this.options.url!,
+          this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {},
+        ));
+    const connection = await connector();
+    if (!connection.ok) return connection;
+    const conn = connection.value;
+    let token: string | undefined;
+    try {
+      token =
+        typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    } catch (e) {
+      conn.close('NORMAL', 'no token');
+      return err(
+        new DistSpaceError('AUTH_INVALID', `The token function failed: ${(e as Error).message}`),
+      );
+    }
+    const welcome = new Promise<Result<MessageOf<'Welcome'>>>((resolve) => {
+      const offMessage = conn.onMessage((frame) => {
+        const decoded = decodeMessage(frame);
+        if (!decoded.ok) return;
+        if (decoded.value.type === 'Welcome') {
+          offMessage();
+          resolve(ok(decoded.value));
+        } else if (decoded.value.type === 'Refused') {
+          offMessage();
+          resolve(err(errorFromPayload(decoded.value.error)));
+        }
+      });
+      conn.onClose((info) =>
+        resolve(
+          err(
+            new DistSpaceError(
+              info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code,
+              info.reason,
+            ),
+          ),
+        ),
+      );
+    });
+    conn.send(
+      encodeMessage({
+        type: 'Hello',
+        version: PROTOCOL_VERSION,
+        positionEncoding: 'utf-16',
+        clientId: this.clientId,
+        ...(token ? { token } : {}),
+        ...(this.options.agent ? { agent: this.options.agent } : {}),
+      }),
+    );
+    const reply = await welcome;
+    if (!reply.ok) {
+      conn.close('NORMAL', 'refused');
+      return reply;
+    }
+    if (this.stateValue === 'closed') {
+      conn.close('NORMAL', 'The client closed.');
+      return ok(undefined);
+    }
+    this.connection = conn;
+    this.watch(conn, reply.value.heartbeatMs);
+    this.subjectValue = reply.value.subject;
+    this.sessionIdValue = reply.value.sessionId;
+    this.attempt = 0;
+    conn.onMessage((frame) => this.onFrame(frame));
+    conn.onClose((info) =>
+      this.onClose(
+        new DistSpaceError(info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code, info.reason),
+      ),
+    );
+    this.setState('connected');
+    for (const handle of this.handles.values()) handle.resume();
+    return ok(undefined);
+  }
+
+  /**
+   * Notices a dead link the transport cannot see (a silent server, a dropped route): after
+   * `heartbeatMs` without a frame it sends a Ping, and after two and a half times that it gives
+   * the connection up, which starts a reconnect.
+   */
+  private watch(conn: Connection, heartbeatMs: number): void {
+    const interval = Math.max(50, heartbeatMs);
+    this.lastReceived = Date.now();
+    let nonce = 0;
+    const timer = setInterval(() => {
+      if (this.connection !== conn) {
+        clearInterval(timer);
+        return;
+      }
+      const silent = Date.now() - this.lastReceived;
+      if (silent > interval * 2.5) {
+        clearInterval(timer);
+        conn.terminate('HEARTBEAT_TIMEOUT', `Nothing came from the server for ${silent} ms.`);
+        this.onClose(
+          new DistSpaceError('HEARTBEAT_TIMEOUT', `Nothing came from the server for ${silent} ms.`),
+        );
+      } else if (silent > interval) {
+        this.send({ type: 'Ping', nonce: ++nonce });
+      }
+    }, interval / 2);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    this.lastReceived = Date.now();
+    const decoded = decodeMessage(frame);
+    if (!decoded.ok) return;
+    const message = decoded.value;
+    switch (message.type) {
+      case 'Ping':
+        this.send({ type: 'Pong', nonce: message.nonce });
+        return;
+      case 'Goodbye':
+        this.onClose(errorFromPayload(message.error));
+        return;
+      case 'SnapshotChunk': {
+        let assembler = this.assemblers.get(message.requestId);
+        if (!assembler) {
+          assembler = new SnapshotAssembler();
+          this.assemblers.set(message.requestId, assembler);
+        }
+        const done = assembler.add(message);
+        if (done.ok && done.value === undefined) return; // more chunks to come
+        this.assemblers.delete(message.requestId);
+        if (done.ok && done.value) this.route(done.value);
+        return;
+      }
+      default:
+        this.route(message);
+    }
+  }
+
+  private route(message: Message): void {
+    if (
+      (message.type === 'Snapshot' || message.type === 'Changes' || message.type === 'Error') &&
+      message.requestId !== undefined
+    ) {
+      const pending = this.requests.get(message.requestId);
+      if (pending) {
+        this.requests.delete(message.requestId);
+        pending.resolve(message);
+        return;
+      }
+    }
+    if ('workspace' in message && typeof message.workspace === 'string') {
+      const handle = this.handles.get(message.workspace);
+      if (handle) handle.receive(message as never);
+      return;
+    }
+    if (message.type === 'Error') {
+      const workspace = (message.error.details as { workspace?: unknown } | undefined)?.workspace;
+      if (typeof workspace === 'string') this.handles.get(workspace)?.receive(message);
+    }
+  }
+
+  private onClose(error: DistSpaceError): void {
+    if (this.stateValue === 'closed' || this.stateValue === 'disconnected') return;
+    this.connection = undefined;
+    for (const [id, pending] of this.requests) {
+      this.requests.delete(id);
+      pending.resolve({
+        type: 'Error',
+        requestId: id,
+        error: { code: error.code, message: error.message },
+      });
+    }
+    this.setState('disconnected', error);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const max = this.options.reconnect?.maxAttempts;
+    if (max !== undefined && this.attempt >= max) {
+      this.setState('closed');
+      return;
+    }
+    const delay = backoffDelay(this.attempt++, this.options.reconnect);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.stateValue === 'closed') return;
+      void this.establish().then((result) => {
+        if (!result.ok && this.stateValue !== 'closed') {
+          this.setState('disconnected', result.error);
+          this.scheduleReconnect();
+        }
+      });
+    }, delay);
+  }
+
+  private setState(state: ConnectionState, error?: DistSpaceError): void {
+    if (this.stateValue === state && !error) return;
+    this.stateValue = state;
+    this.emit('connection', { state, ...(error ? { error } : {}) });
+  }
+}
+
+export type { Workspace };

@@ -1,0 +1,183 @@
+import {
+  applyWorkspaceChange,
+  type TransformNote,
+  transformWorkspaceX,
+  type Workspace,
+  type WorkspaceChange,
+  type WorkspaceOp,
+} from '@dist-space/vfs-workspace';
+
+/** A change sent to the server and not yet acknowledged. */
+export interface InFlight {
+  readonly seq: number;
+  /** Transformed through every remote change since it was sent; as the server will apply it. */
+  readonly change: WorkspaceChange;
+}
+
+/** What a remote change did here, for events. */
+export interface RemoteApplied {
+  /** The change as applied to the local state (after the pending changes). */
+  readonly change: WorkspaceChange;
+  /** The local state before it. */
+  readonly before: Workspace;
+  /** Pending ops of ours that the transform dropped or renamed. */
+  readonly notes: readonly TransformNote[];
+}
+
+function apply(ws: Workspace, change: WorkspaceChange): Workspace {
+  const result = applyWorkspaceChange(ws, change);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/**
+ * The client's side of one workspace's order (ot.js's three states, DESIGN.md 3.3): the state
+ * the server confirmed at `revision`, at most one change in flight, and a buffer of later local
+ * changes. Local changes apply at once; remote changes are transformed against the in-flight
+ * change and the buffer exactly as the server transformed those against them (the server's
+ * changes were sequenced first: ours take the right side). A sent change is transformed as one
+ * unit, never composed again; the buffer is a plain concatenation of local changes, which is
+ * their composition.
+ *
+ * Invariant: `local` = `confirmed` + in-flight + buffer.
+ */
+export class SyncState {
+  private confirmedState: Workspace;
+  private revisionValue: number;
+  private localState: Workspace;
+  private inflightValue: InFlight | undefined;
+  private buffer: WorkspaceOp[] = [];
+
+  /**
+   * @param inflight - a change sent before (restored from storage), kept with its seq
+   * @param buffered - local changes not sent yet
+   */
+  constructor(
+    confirmed: Workspace,
+    revision: number,
+    inflight?: InFlight,
+    buffered: WorkspaceChange = [],
+  ) {
+    this.confirmedState = confirmed;
+    this.revisionValue = revision;
+    this.inflightValue = inflight;
+    this.buffer = [...buffered];
+    this.localState = apply(confirmed, [...(inflight?.change ?? []), ...buffered]);
+  }
+
+  /** The newest revision the server confirmed. */
+  get revision(): number {
+    return this.revisionValue;
+  }
+
+  /** The state at {@link SyncState.revision}: acknowledged changes only. */
+  get confirmed(): Workspace {
+    return this.confirmedState;
+  }
+
+  /** The local state: confirmed plus every pending change. */
+  get local(): Workspace {
+    return this.localState;
+  }
+
+  /** The change in flight, if any. */
+  get inflight(): InFlight | undefined {
+    return this.inflightValue;
+  }
+
+  /** Local changes waiting for the in-flight one to be acknowledged. */
+  get buffered(): WorkspaceChange {
+    return this.buffer;
+  }
+
+  /** Pending changes: the in-flight one (if any) and the buffer (if not empty). */
+  get pendingCount(): number {
+    return (this.inflightValue ? 1 : 0) + (this.buffer.length > 0 ? 1 : 0);
+  }
+
+  /** Applies a local change (made on the local state). Throws if it does not apply. */
+  applyLocal(change: WorkspaceChange): void {
+    this.localState = apply(this.localState, change);
+    this.buffer.push(...change);
+  }
+
+  /**
+   * Takes the buffer as the next change to send, with `seq`, if nothing is in flight.
+   *
+   * @returns it, or undefined when a change is in flight or nothing is buffered
+   */
+  takeNext(seq: number): InFlight | undefined {
+    if (this.inflightValue || this.buffer.length === 0) return undefined;
+    this.inflightValue = { seq, change: this.buffer };
+    this.buffer = [];
+    return this.inflightValue;
+  }
+
+  /** The server sequenced the in-flight change as `revision`. */
+  acknowledge(revision: number): void {
+    const inflight = this.inflightValue;
+    if (!inflight) throw new Error('acknowledge without a change in flight');
+    this.confirmedState = apply(this.confirmedState, inflight.change);
+    this.revisionValue = revision;
+    this.inflightValue = undefined;
+  }
+
+  /** Applies a change another client made, sequenced as `revision`. */
+  applyRemote(change: WorkspaceChange, revision: number): RemoteApplied {
+    this.confirmedState = apply(this.confirmedState, change);
+    this.revisionValue = revision;
+    const notes: TransformNote[] = [];
+    let remote = change;
+    if (this.inflightValue) {
+      const x = transformWorkspaceX(this.inflightValue.change, remote, 'right');
+      this.inflightValue = { seq: this.inflightValue.seq, change: x.a.change };
+      notes.push(...x.a.notes);
+      remote = x.b.change;
+    }
+    if (this.buffer.length > 0) {
+      const x = transformWorkspaceX(this.buffer, remote, 'right');
+      this.buffer = x.a.change;
+      notes.push(...x.a.notes);
+      remote = x.b.change;
+    }
+    const before = this.localState;
+    this.localState = apply(this.localState, remote);
+    return { change: remote, before, notes };
+  }
+
+  /**
+   * Drops the in-flight change (the server rejected it): undoes it locally by its inverse,
+   * transformed past the buffer, so the buffer stays valid.
+   *
+   * @returns the change applied to the local state to take the rejected one back
+   */
+  rollBack(inverse: (change: WorkspaceChange) => WorkspaceChange): WorkspaceChange {
+    const inflight = this.inflightValue;
+    if (!inflight) return [];
+    this.inflightValue = undefined;
+    // The buffer was made on confirmed + in-flight; move it onto confirmed by transforming it
+    // against the inverse of the in-flight change, and the inverse past the buffer.
+    const undo = inverse(inflight.change);
+    const x = transformWorkspaceX(this.buffer, undo, 'right');
+    this.buffer = x.a.change;
+    this.localState = apply(this.localState, x.b.change);
+    return x.b.change;
+  }
+
+  /**
+   * Replaces everything with a state from the server (a snapshot after a rebase or a resync),
+   * with the pending changes already moved onto it.
+   */
+  reset(confirmed: Workspace, revision: number, pending: WorkspaceChange): void {
+    this.confirmedState = confirmed;
+    this.revisionValue = revision;
+    this.inflightValue = undefined;
+    this.buffer = [...pending];
+    this.localState = apply(confirmed, pending);
+  }
+
+  /** Pending changes as one change on the confirmed state: in-flight then buffer. */
+  pending(): WorkspaceChange {
+    return [...(this.inflightValue?.change ?? []), ...this.buffer];
+  }
+}

@@ -1,0 +1,603 @@
+import {
+  type Change,
+  DistSpaceError,
+  err,
+  ok,
+  type Result,
+  type Selection,
+  type Text,
+  withDeletedText,
+} from '@dist-space/ot-core';
+import { errorFromPayload, type MessageOf } from '@dist-space/protocol';
+import {
+  applyWorkspaceChange,
+  ChangeBuilder,
+  invertWorkspaceChange,
+  type NodeId,
+  type TransformNote,
+  type Workspace,
+  type WorkspaceChange,
+  type WorkspaceOp,
+} from '@dist-space/vfs-workspace';
+import { Emitter, type Off } from './emitter.js';
+import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
+import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
+import { rebasePending } from './rebase.js';
+import type { PendingStore } from './storage.js';
+import { SyncState } from './sync-state.js';
+import { UndoHistory, type UndoOptions } from './undo.js';
+
+/** A change applied to the local state, and whose it was. */
+export interface ChangeEvent {
+  /** The change as applied here. */
+  readonly change: WorkspaceChange;
+  /** True for this client's own change (made here, or its undo or redo). */
+  readonly local: boolean;
+  /** Who made it: the subject of the author's token; this client's for a local change. */
+  readonly author: string;
+  /** The revision it became, for a remote change. */
+  readonly revision?: number;
+}
+
+/** The events of a {@link WorkspaceHandle}. */
+export interface WorkspaceEvents {
+  /** Any change to the local state, local or remote. */
+  change: (event: ChangeEvent) => void;
+  /** A file or directory appeared. */
+  created: (event: {
+    readonly id: NodeId;
+    readonly path: string;
+    readonly kind: 'file' | 'dir';
+    readonly local: boolean;
+  }) => void;
+  /** A file or directory (with its subtree) went away. */
+  deleted: (event: { readonly id: NodeId; readonly path: string; readonly local: boolean }) => void;
+  /** A file or directory moved or was renamed. */
+  renamed: (event: {
+    readonly id: NodeId;
+    readonly from: string;
+    readonly to: string;
+    readonly local: boolean;
+  }) => void;
+  /** Someone's cursors or state changed (or they left: `peer` undefined). */
+  presence: (event: {
+    readonly sessionId: string;
+    readonly peer: PeerPresence | undefined;
+  }) => void;
+  /** The server refused one of our changes; it was rolled back here. */
+  rejected: (event: { readonly error: DistSpaceError; readonly change: WorkspaceChange }) => void;
+  /** Concurrent changes renamed or dropped some of our pending ops. */
+  altered: (event: { readonly notes: readonly TransformNote[] }) => void;
+  /** The state was replaced from a server snapshot and our pending changes rebased onto it. */
+  rebased: (event: { readonly revision: number; readonly dropped: readonly WorkspaceOp[] }) => void;
+  /** Every pending change is acknowledged. */
+  synced: () => void;
+}
+
+/** The steps of one atomic change, by path, as {@link WorkspaceHandle.change} offers them. */
+export type ChangeSteps = Pick<
+  ChangeBuilder,
+  'createFile' | 'createDir' | 'move' | 'rename' | 'delete' | 'edit' | 'workspace'
+>;
+
+/** What a handle needs from its client. */
+export interface HandleLink {
+  readonly clientId: string;
+  readonly subject: string;
+  readonly connected: boolean;
+  send(message: MessageOf<'Submit' | 'Open' | 'Catchup' | 'Leave' | 'Presence'>): boolean;
+  nextRequestId(): number;
+  /** Closes this handle (leave). */
+  release(handle: WorkspaceHandle): void;
+}
+
+/** Options of {@link Client.open}. */
+export interface OpenOptions {
+  /** Create the workspace, empty, if it does not exist. */
+  readonly create?: boolean;
+  readonly undo?: UndoOptions;
+}
+
+function randomPrefix(): string {
+  const bytes = new Uint8Array(6);
+  globalThis.crypto.getRandomValues(bytes);
+  return `n${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * One open workspace: its files and documents as read-only state, typed events, and methods that
+ * edit it. Edits apply here at once and reach the server in order, one change in flight, the
+ * rest buffered; remote changes are merged in by OT. Survives reconnects (it catches up and
+ * resends what was not acknowledged, with the same seq) and rebases onto a fresh snapshot when
+ * the server no longer has the history it needs.
+ */
+export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
+  private readonly sync: SyncState;
+  private readonly undoHistory: UndoHistory;
+  private readonly peers = new PeerTable();
+  private nextSeq = 1;
+  private readonly idPrefix: string;
+  private nextNodeId = 1;
+  private syncedWaiters: Array<() => void> = [];
+  private saving: Promise<void> = Promise.resolve();
+  private saveQueued = false;
+  private rebaseInFlight: { seq: number } | undefined;
+  private closed = false;
+
+  /** @internal Made by {@link Client.open}. */
+  constructor(
+    readonly id: string,
+    private readonly link: HandleLink,
+    private readonly store: PendingStore,
+    start: { state: Workspace; revision: number } | RestoredState,
+    options: OpenOptions,
+  ) {
+    super();
+    this.undoHistory = new UndoHistory(options.undo);
+    if ('saved' in start) {
+      this.sync = new SyncState(
+        start.confirmed,
+        start.saved.revision,
+        start.inflight,
+        start.buffered,
+      );
+      this.idPrefix = start.saved.idPrefix;
+      this.nextSeq = start.saved.nextSeq;
+      this.nextNodeId = start.saved.nextNodeId;
+    } else {
+      this.sync = new SyncState(start.state, start.revision);
+      this.idPrefix = randomPrefix();
+    }
+  }
+
+  /** The local state: the file tree and every document, with pending changes applied. */
+  get state(): Workspace {
+    return this.sync.local;
+  }
+
+  /** The newest revision the server confirmed. */
+  get revision(): number {
+    return this.sync.revision;
+  }
+
+  /** Changes not yet acknowledged (0, 1 or 2: the one in flight and the buffer). */
+  get pendingCount(): number {
+    return this.sync.pendingCount;
+  }
+
+  /** Others' cursors and state, in local positions. */
+  get presence(): readonly PeerPresence[] {
+    return this.peers.all();
+  }
+
+  /** The text of the file at `path`. */
+  text(path: string): Result<Text> {
+    return this.state.readText(path);
+  }
+
+  /** The text of the file at `path` as a string. */
+  read(path: string): Result<string> {
+    return this.state.read(path);
+  }
+
+  /** Inserts `text` at `pos` in the file at `path`. */
+  insert(path: string, pos: number, text: string): Result<void> {
+    return this.edit(path, [{ type: 'insert', pos, text }]);
+  }
+
+  /** Deletes `len` code units at `pos` in the file at `path`. */
+  delete(path: string, pos: number, len: number): Result<void> {
+    return this.edit(path, [{ type: 'delete', pos, len }]);
+  }
+
+  /** Replaces `len` code units at `pos` by `text` in the file at `path`. */
+  replace(path: string, pos: number, len: number, text: string): Result<void> {
+    return this.edit(path, [{ type: 'replace', pos, len, text }]);
+  }
+
+  /** Applies an ot-core change to the file at `path`. */
+  edit(path: string, change: Change): Result<void> {
+    return this.change((b) => b.edit(path, change));
+  }
+
+  /** Creates a file (`content` defaults to empty). */
+  createFile(path: string, content = ''): Result<void> {
+    return this.change((b) => b.createFile(path, content));
+  }
+
+  /** Creates a directory. */
+  createDir(path: string): Result<void> {
+    return this.change((b) => b.createDir(path));
+  }
+
+  /** Moves or renames a file or directory. */
+  rename(from: string, to: string): Result<void> {
+    return this.change((b) => b.move(from, to));
+  }
+
+  /** Deletes a file, or a directory with everything beneath it. */
+  remove(path: string): Result<void> {
+    return this.change((b) => b.delete(path));
+  }
+
+  /**
+   * Makes one atomic change of several steps (edits to ten files and two renames, say), by path
+   * on the local state; if any step fails, none is applied and the first error is returned.
+   */
+  change(steps: (builder: ChangeSteps) => unknown): Result<void> {
+    if (this.closed) {
+      return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
+    }
+    const builder = new ChangeBuilder(this.state, () => `${this.idPrefix}:${this.nextNodeId++}`);
+    let failure: DistSpaceError | undefined;
+    const track = <T>(result: Result<T>): Result<T> => {
+      if (!result.ok) failure ??= result.error;
+      return result;
+    };
+    steps({
+      createFile: (path, content) => track(builder.createFile(path, content)),
+      createDir: (path) => track(builder.createDir(path)),
+      move: (from, to) => track(builder.move(from, to)),
+      rename: (from, to) => track(builder.rename(from, to)),
+      delete: (path) => track(builder.delete(path)),
+      edit: (path, change) => track(builder.edit(path, change)),
+      get workspace() {
+        return builder.workspace;
+      },
+    });
+    if (failure) return err(failure);
+    const change = builder.change;
+    if (change.length === 0) return ok(undefined);
+    this.applyLocal(this.withDeletedTexts(change), 'edit');
+    return ok(undefined);
+  }
+
+  /** Undoes this client's newest change (not others'); false when there is nothing to undo. */
+  undo(): boolean {
+    const change = this.undoHistory.takeUndo();
+    if (!change) return false;
+    this.applyLocal(change, 'undo');
+    return true;
+  }
+
+  /** Redoes the newest undone change; false when there is nothing to redo. */
+  redo(): boolean {
+    const change = this.undoHistory.takeRedo();
+    if (!change) return false;
+    this.applyLocal(change, 'redo');
+    return true;
+  }
+
+  /** True when {@link WorkspaceHandle.undo} would do something. */
+  get canUndo(): boolean {
+    return this.undoHistory.canUndo;
+  }
+
+  /** True when {@link WorkspaceHandle.redo} would do something. */
+  get canRedo(): boolean {
+    return this.undoHistory.canRedo;
+  }
+
+  /**
+   * Shares this user's cursors and selections (per file path, in local positions) and a small
+   * state object with the others.
+   */
+  setPresence(
+    files: Readonly<Record<string, readonly Selection[]>>,
+    state?: Readonly<Record<string, unknown>>,
+  ): Result<void> {
+    const byId: Record<string, Selection[]> = {};
+    for (const [path, selections] of Object.entries(files)) {
+      const node = this.state.resolve(path);
+      if (!node.ok) return node;
+      byId[node.value.id] = [...selections];
+    }
+    // Positions are local; the server counts from the confirmed revision, so map them back
+    // through our pending changes.
+    const pending = this.sync.pending();
+    const atConfirmed =
+      pending.length === 0
+        ? byId
+        : mapFiles(byId, invertWorkspaceChange(pending), this.sync.confirmed);
+    this.link.send({
+      type: 'Presence',
+      workspace: this.id,
+      revision: this.sync.revision,
+      files: Object.fromEntries(
+        Object.entries(atConfirmed).map(([id, s]) => [id, { selections: s }]),
+      ),
+      ...(state ? { state: state as never } : {}),
+    });
+    return ok(undefined);
+  }
+
+  /** Resolves once every pending change is acknowledged. */
+  whenSynced(): Promise<void> {
+    if (this.sync.pendingCount === 0 && !this.rebaseInFlight) return Promise.resolve();
+    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+  }
+
+  /** Stops following the workspace; pending changes stay in the store for the next open. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.link.release(this);
+  }
+
+  /** @internal Handles a message for this workspace. */
+  receive(
+    message: MessageOf<
+      | 'Ack'
+      | 'Reject'
+      | 'Broadcast'
+      | 'Presence'
+      | 'PresenceLeft'
+      | 'Snapshot'
+      | 'Changes'
+      | 'Error'
+    >,
+  ): void {
+    switch (message.type) {
+      case 'Ack':
+        this.onAck(message.seq, message.revision);
+        return;
+      case 'Reject':
+        this.onReject(message.seq, errorFromPayload(message.error));
+        return;
+      case 'Broadcast':
+        this.onRemote(message);
+        return;
+      case 'Changes':
+        for (const change of message.changes) this.onRemote(change);
+        this.resend();
+        return;
+      case 'Snapshot':
+        this.rebaseOnto(message.state, message.revision);
+        return;
+      case 'Presence':
+        this.onPresence(message);
+        return;
+      case 'PresenceLeft':
+        if (this.peers.delete(message.sessionId))
+          this.emit('presence', { sessionId: message.sessionId, peer: undefined });
+        return;
+      case 'Error':
+        if (errorFromPayload(message.error).code === 'REBASE_REQUIRED') this.requestSnapshot();
+        return;
+    }
+  }
+
+  /** @internal After a reconnect: ask for what was missed since our revision. */
+  resume(): void {
+    this.peers.clear();
+    this.link.send({
+      type: 'Catchup',
+      requestId: this.link.nextRequestId(),
+      workspace: this.id,
+      sinceRevision: this.sync.revision,
+    });
+  }
+
+  /** @internal The state to persist. */
+  persisted(): PersistedState {
+    return persist(this.link.clientId, this.idPrefix, this.nextSeq, this.nextNodeId, this.sync);
+  }
+
+  /** The change with every edit carrying the text it deletes, so that it can be undone. */
+  private withDeletedTexts(change: WorkspaceChange): WorkspaceOp[] {
+    let ws = this.state;
+    const out: WorkspaceOp[] = [];
+    for (const op of change) {
+      const text = op.type === 'edit' ? ws.text(op.id) : undefined;
+      const filled =
+        op.type === 'edit' && text ? { ...op, change: withDeletedText(text, op.change) } : op;
+      out.push(filled);
+      const next = applyWorkspaceChange(ws, [filled]);
+      if (next.ok) ws = next.value;
+    }
+    return out;
+  }
+
+  private applyLocal(change: WorkspaceChange, kind: 'edit' | 'undo' | 'redo'): void {
+    const before = this.sync.local;
+    this.sync.applyLocal(change);
+    this.undoHistory.record(change, kind);
+    this.peers.transform(change, this.sync.local);
+    this.emitTree(change, before, true);
+    this.emit('change', { change, local: true, author: this.link.subject });
+    this.flush();
+    this.save();
+  }
+
+  private onAck(seq: number, revision: number): void {
+    if (this.rebaseInFlight?.seq === seq) {
+      // The change whose fate a rebase waited for was sequenced after all: it is in the snapshot.
+      this.rebaseInFlight = undefined;
+      this.requestSnapshot();
+      return;
+    }
+    if (this.sync.inflight?.seq !== seq) return; // a duplicate of an ack already handled
+    this.sync.acknowledge(revision);
+    this.afterSettle();
+  }
+
+  private onReject(seq: number, error: DistSpaceError): void {
+    if (this.rebaseInFlight?.seq === seq) {
+      this.rebaseInFlight = undefined;
+      this.requestSnapshot();
+      return;
+    }
+    const inflight = this.sync.inflight;
+    if (inflight?.seq !== seq) return;
+    switch (error.code) {
+      case 'REBASE_REQUIRED':
+        // Never sequenced (the server checks duplicates first): rebase it with the rest.
+        this.requestSnapshot();
+        return;
+      case 'SHUTTING_DOWN':
+      case 'NOT_OPEN':
+      case 'STORE_FAILED':
+        return; // sent again after the reconnect, with the same seq
+      case 'RATE_LIMITED':
+        setTimeout(() => this.resend(), 200);
+        return;
+      default: {
+        const before = this.sync.local;
+        const undo = this.sync.rollBack((c) => invertWorkspaceChange(c));
+        this.undoHistory.transform(undo);
+        this.peers.transform(undo, this.sync.local);
+        this.emitTree(undo, before, true);
+        this.emit('change', { change: undo, local: true, author: this.link.subject });
+        this.emit('rejected', { error, change: inflight.change });
+        this.afterSettle();
+      }
+    }
+  }
+
+  private onRemote(message: {
+    revision: number;
+    clientId: string;
+    seq: number;
+    author: string;
+    change: WorkspaceChange;
+  }): void {
+    if (message.revision <= this.sync.revision) return; // already have it
+    const inflight = this.sync.inflight;
+    if (inflight && message.clientId === this.link.clientId && message.seq === inflight.seq) {
+      // Our own change, reported to this session as a broadcast (it was sent on a connection
+      // that dropped before its ack): that is its ack.
+      this.sync.acknowledge(message.revision);
+      this.afterSettle();
+      return;
+    }
+    const applied = this.sync.applyRemote(message.change, message.revision);
+    this.undoHistory.transform(applied.change);
+    this.peers.transform(applied.change, this.sync.local);
+    this.emitTree(applied.change, applied.before, false);
+    this.emit('change', {
+      change: applied.change,
+      local: false,
+      author: message.author,
+      revision: message.revision,
+    });
+    if (applied.notes.length > 0) this.emit('altered', { notes: applied.notes });
+    this.save();
+  }
+
+  private onPresence(message: MessageOf<'Presence'>): void {
+    if (!message.sessionId) return;
+    const files: Record<string, Selection[]> = {};
+    for (const [id, f] of Object.entries(message.files)) files[id] = [...f.selections];
+    // The positions are at the server's revision, which is ours (messages arrive in order);
+    // move them past our pending changes to local positions.
+    const local = mapFiles(files, this.sync.pending(), this.sync.local);
+    const peer: PeerPresence = {
+      sessionId: message.sessionId,
+      subject: message.subject ?? '',
+      clientId: message.clientId ?? '',
+      files: local,
+      state: message.state as Record<string, unknown> | undefined,
+    };
+    this.peers.set(peer);
+    this.emit('presence', { sessionId: peer.sessionId, peer });
+  }
+
+  /** Sends the next change if none is in flight. */
+  private flush(): void {
+    if (!this.link.connected || this.rebaseInFlight) return;
+    const next = this.sync.takeNext(this.nextSeq);
+    if (!next) return;
+    this.nextSeq++;
+    this.submit(next.seq, next.change);
+  }
+
+  /** Sends the in-flight change again (same seq) after a reconnect, then anything buffered. */
+  private resend(): void {
+    const inflight = this.sync.inflight;
+    if (inflight) this.submit(inflight.seq, inflight.change);
+    else this.flush();
+  }
+
+  private submit(seq: number, change: WorkspaceChange): void {
+    this.link.send({
+      type: 'Submit',
+      workspace: this.id,
+      baseRevision: this.sync.revision,
+      clientId: this.link.clientId,
+      seq,
+      change,
+    });
+  }
+
+  private requestSnapshot(): void {
+    const inflight = this.sync.inflight;
+    if (inflight && !this.rebaseInFlight) {
+      // Before rebasing, learn whether the server sequenced our change: resend it as it was.
+      this.rebaseInFlight = { seq: inflight.seq };
+      this.submit(inflight.seq, inflight.change);
+      return;
+    }
+    this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
+  }
+
+  private rebaseOnto(target: Workspace, revision: number): void {
+    const result = rebasePending(this.sync.confirmed, this.sync.local, this.sync.pending(), target);
+    this.sync.reset(target, revision, result.change);
+    // The history between the old and the new state is unknown: nothing can be undone across it.
+    this.undoHistory.clear();
+    this.peers.clear();
+    this.emit('change', { change: [], local: false, author: '', revision });
+    this.emit('rebased', { revision, dropped: result.dropped });
+    this.afterSettle();
+  }
+
+  private afterSettle(): void {
+    this.flush();
+    this.save();
+    if (this.sync.pendingCount === 0 && !this.rebaseInFlight) {
+      for (const resolve of this.syncedWaiters.splice(0)) resolve();
+      this.emit('synced');
+    }
+  }
+
+  /** Tree events for a change applied to `before`, op by op, with the paths of each step. */
+  private emitTree(change: WorkspaceChange, before: Workspace, local: boolean): void {
+    let current = before;
+    for (const op of change) {
+      if (op.type === 'edit') continue;
+      const next = applyWorkspaceChange(current, [op]);
+      if (!next.ok) return; // cannot happen for a change that applied as a whole
+      const after = next.value;
+      if (op.type === 'createFile' || op.type === 'createDir') {
+        const path = after.pathOf(op.id);
+        const kind = op.type === 'createFile' ? 'file' : 'dir';
+        if (path !== undefined) this.emit('created', { id: op.id, path, kind, local });
+      } else if (op.type === 'delete') {
+        const path = current.pathOf(op.id);
+        if (path !== undefined) this.emit('deleted', { id: op.id, path, local });
+      } else {
+        const from = current.pathOf(op.id);
+        const to = after.pathOf(op.id);
+        if (from !== undefined && to !== undefined)
+          this.emit('renamed', { id: op.id, from, to, local });
+      }
+      current = after;
+    }
+  }
+
+  private save(): void {
+    if (this.saveQueued) return;
+    this.saveQueued = true;
+    this.saving = this.saving.then(async () => {
+      this.saveQueued = false;
+      await this.store.save(`w:${this.id}`, this.persisted());
+    });
+  }
+
+  /** @internal Resolves when the newest state is saved. */
+  saved(): Promise<void> {
+    return this.saving;
+  }
+}
+
+export type { Off };

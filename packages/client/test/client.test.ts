@@ -1,0 +1,264 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryPendingStore } from '@dist-space/client';
+import { FilePendingStore } from '@dist-space/client/node';
+import { workspaceToWire } from '@dist-space/vfs-workspace';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, must, startTestServer, type TestServer, textOf, until } from './support/setup.js';
+
+let server: TestServer;
+const toClose: Array<{ close(): Promise<void> | void }> = [];
+afterEach(async () => {
+  for (const c of toClose.splice(0)) await c.close();
+  await server?.stop();
+});
+
+async function client(subject: string, options: Parameters<typeof connect>[2] = {}) {
+  const c = await connect(server, subject, options);
+  toClose.push(c);
+  return c;
+}
+
+const same = (
+  a: { state: Parameters<typeof workspaceToWire>[0] },
+  b: { state: Parameters<typeof workspaceToWire>[0] },
+) => JSON.stringify(workspaceToWire(a.state)) === JSON.stringify(workspaceToWire(b.state));
+
+describe('Client', () => {
+  it('edits a shared workspace: local edits apply at once, others see them, all converge', async () => {
+    server = await startTestServer();
+    const alice = await (await client('alice')).open('demo', { create: true });
+    must(alice.createDir('src'));
+    must(alice.createFile('src/main.ts', 'console.log(1);\n'));
+    expect(textOf(alice, 'src/main.ts')).toBe('console.log(1);\n');
+    await alice.whenSynced();
+    const bob = await (await client('bob')).open('demo');
+    expect(textOf(bob, 'src/main.ts')).toBe('console.log(1);\n');
+    const seen: string[] = [];
+    bob.on('change', (e) => seen.push(`${e.author}:${e.local}`));
+    for (let i = 0; i < 20; i++) {
+      must(alice.insert('src/main.ts', 0, 'a'));
+      must(bob.insert('src/main.ts', textOf(bob, 'src/main.ts').length, 'b'));
+    }
+    await Promise.all([alice.whenSynced(), bob.whenSynced()]);
+    await until(() => alice.revision === bob.revision, 'same revision');
+    expect(textOf(alice, 'src/main.ts')).toBe(
+      `${'a'.repeat(20)}console.log(1);\n${'b'.repeat(20)}`,
+    );
+    expect(same(alice, bob)).toBe(true);
+    expect(seen).toContain('alice:false');
+    expect(seen).toContain('bob:true');
+    expect(alice.pendingCount).toBe(0);
+  });
+
+  it('applies a multi-file change atomically and emits tree events', async () => {
+    server = await startTestServer();
+    const a = await (await client('alice')).open('w', { create: true });
+    const b = await (await client('bob')).open('w');
+    const events: string[] = [];
+    b.on('created', (e) => events.push(`created ${e.path}`));
+    b.on('renamed', (e) => events.push(`renamed ${e.from} -> ${e.to}`));
+    b.on('deleted', (e) => events.push(`deleted ${e.path}`));
+    must(
+      a.change((x) => {
+        x.createDir('src');
+        x.createFile('src/a.ts', 'A');
+        x.createFile('src/b.ts', 'B');
+        return x.rename('src', 'lib');
+      }),
+    );
+    must(a.remove('lib/b.ts'));
+    await a.whenSynced();
+    await until(() => b.revision === a.revision, 'bob caught up');
+    expect(events).toEqual([
+      'created src',
+      'created src/a.ts',
+      'created src/b.ts',
+      'renamed src -> lib',
+      'deleted lib/b.ts',
+    ]);
+    expect(textOf(b, 'lib/a.ts')).toBe('A');
+    // A failing step cancels the whole change.
+    const failed = a.change((x) => {
+      x.createFile('ok.txt', '');
+      return x.rename('missing', 'x');
+    });
+    expect(failed.ok).toBe(false);
+    expect(a.state.resolve('ok.txt').ok).toBe(false);
+  });
+
+  it('survives a dropped connection: reconnects, catches up, resends with the same seq, loses and doubles nothing', async () => {
+    server = await startTestServer();
+    const c1 = await client('alice');
+    const a = await c1.open('w', { create: true });
+    must(a.createFile('f.txt', ''));
+    await a.whenSynced();
+    const b = await (await client('bob')).open('w');
+    const states: string[] = [];
+    c1.on('connection', (e) => states.push(e.state));
+    // Type while the connection drops under us, and while bob types too.
+    for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, String(i)));
+    (
+      c1 as unknown as { connection: { terminate(c: string, r: string): void } }
+    ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+    for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, 'x'));
+    for (let i = 0; i < 5; i++) must(b.insert('f.txt', 0, 'B'));
+    await until(() => c1.state === 'connected' && states.includes('disconnected'), 'reconnect');
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    await until(() => a.revision === b.revision, 'same revision');
+    const text = textOf(a, 'f.txt');
+    expect(text).toBe(textOf(b, 'f.txt'));
+    expect(text.length).toBe(25);
+    expect([...text].filter((ch) => ch === 'x').length).toBe(10);
+    expect(
+      [...text]
+        .filter((ch) => /[0-9]/.test(ch))
+        .sort()
+        .join(''),
+    ).toBe('0123456789');
+    expect(states).toEqual(['disconnected', 'connecting', 'connected']);
+  });
+
+  it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
+    server = await startTestServer();
+    const admin = await (await client('root')).open('w', { create: true });
+    must(admin.createDir('locked'));
+    must(admin.createFile('open.txt', 'hello'));
+    await admin.whenSynced();
+    const limited = await (
+      await client('guest', { scopes: ['read:**', 'write:open.txt', 'create:open.txt'] })
+    ).open('w');
+    const rejected = new Promise<string>((resolve) =>
+      limited.on('rejected', (e) => resolve(e.error.code)),
+    );
+    must(limited.createFile('locked/secret.txt', 'nope'));
+    must(limited.insert('open.txt', 5, '!'));
+    expect(await rejected).toBe('PERMISSION_DENIED');
+    await limited.whenSynced();
+    expect(limited.state.resolve('locked/secret.txt').ok).toBe(false);
+    await until(() => admin.revision === limited.revision, 'same revision');
+    expect(textOf(limited, 'open.txt')).toBe('hello!');
+    expect(same(admin, limited)).toBe(true);
+  });
+
+  it("undoes only this user's changes, keeping another user's concurrent text", async () => {
+    server = await startTestServer();
+    const a = await (await client('alice')).open('w', { create: true });
+    must(a.createFile('doc.txt', 'base'));
+    await a.whenSynced();
+    const b = await (await client('bob')).open('w');
+    must(a.insert('doc.txt', 4, ' alice'));
+    await a.whenSynced();
+    await until(() => b.revision === a.revision, 'bob sees alice');
+    must(b.insert('doc.txt', 0, 'bob '));
+    must(b.insert('doc.txt', textOf(b, 'doc.txt').length, ' end'));
+    await b.whenSynced();
+    await until(() => a.revision === b.revision, 'alice sees bob');
+    expect(textOf(a, 'doc.txt')).toBe('bob base alice end');
+    expect(a.undo()).toBe(true);
+    expect(textOf(a, 'doc.txt')).toBe('bob base end');
+    expect(a.redo()).toBe(true);
+    expect(textOf(a, 'doc.txt')).toBe('bob base alice end');
+    await a.whenSynced();
+    await until(() => a.revision === b.revision, 'converged');
+    expect(textOf(b, 'doc.txt')).toBe('bob base alice end');
+  });
+
+  it('groups consecutive typing into one undo step, and undoes structure too', async () => {
+    server = await startTestServer();
+    const a = await (await client('alice')).open('w', { create: true });
+    must(a.createFile('t.txt', ''));
+    for (const ch of 'hello') must(a.insert('t.txt', textOf(a, 't.txt').length, ch));
+    expect(a.undo()).toBe(true);
+    expect(textOf(a, 't.txt')).toBe('');
+    expect(a.undo()).toBe(true);
+    expect(a.state.resolve('t.txt').ok).toBe(false);
+    expect(a.undo()).toBe(false);
+    expect(a.redo()).toBe(true);
+    expect(textOf(a, 't.txt')).toBe('');
+  });
+
+  it('shares presence and maps remote cursors through later edits', async () => {
+    server = await startTestServer({ limits: { presencePerSecond: 1000 } });
+    const a = await (await client('alice')).open('w', { create: true });
+    must(a.createFile('f.txt', 'hello world'));
+    await a.whenSynced();
+    const b = await (await client('bob')).open('w');
+    const got = new Promise<void>((resolve) => a.on('presence', () => resolve()));
+    must(b.setPresence({ 'f.txt': [{ anchor: 6, head: 11 }] }, { name: 'Bob' }));
+    await got;
+    const id = must(a.state.resolve('f.txt')).id;
+    expect(a.presence[0]).toMatchObject({ subject: 'bob', state: { name: 'Bob' } });
+    expect(a.presence[0]!.files[id]).toEqual([{ anchor: 6, head: 11 }]);
+    must(a.insert('f.txt', 0, '>> '));
+    expect(a.presence[0]!.files[id]).toEqual([{ anchor: 9, head: 14 }]);
+  });
+
+  it('keeps unacknowledged edits in a file store across a restart of the client', async () => {
+    server = await startTestServer();
+    const dir = await mkdtemp(join(tmpdir(), 'dist-space-client-'));
+    try {
+      const first = await client('alice', { storage: new FilePendingStore(dir) });
+      const a = await first.open('w', { create: true });
+      must(a.createFile('f.txt', 'saved'));
+      await a.whenSynced();
+      // Go offline (never reconnect), type, let it be saved, and "crash".
+      (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+        maxAttempts: 0,
+      };
+      (
+        first as unknown as { connection: { terminate(c: string, r: string): void } }
+      ).connection.terminate('CONNECTION_CLOSED', 'offline');
+      await until(() => first.state !== 'connected', 'offline');
+      must(a.insert('f.txt', 5, ' offline'));
+      must(a.createFile('new.txt', 'made offline'));
+      await (a as unknown as { saved(): Promise<void> }).saved();
+      const again = await client('alice', { storage: new FilePendingStore(dir) });
+      expect(again.clientId).toBe(first.clientId);
+      const b = await again.open('w');
+      expect(textOf(b, 'f.txt')).toBe('saved offline');
+      await b.whenSynced();
+      const check = await (await client('bob')).open('w');
+      expect(textOf(check, 'f.txt')).toBe('saved offline');
+      expect(textOf(check, 'new.txt')).toBe('made offline');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rebases pending edits onto a snapshot when the server no longer has its history', async () => {
+    server = await startTestServer({
+      persistence: { snapshotEveryRevisions: 5, retainRevisions: 5, recentWindow: 5 },
+      limits: { recentWindow: 5 },
+    });
+    const store = new MemoryPendingStore();
+    const first = await client('bob', { storage: store });
+    const b = await first.open('w', { create: true });
+    must(b.createFile('f.txt', 'start'));
+    await b.whenSynced();
+    (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+      maxAttempts: 0,
+    };
+    (
+      first as unknown as { connection: { terminate(c: string, r: string): void } }
+    ).connection.terminate('CONNECTION_CLOSED', 'offline');
+    await until(() => first.state !== 'connected', 'offline');
+    must(b.insert('f.txt', 0, 'BOB:'));
+    await (b as unknown as { saved(): Promise<void> }).saved();
+    const a = await (await client('alice')).open('w');
+    for (let i = 0; i < 30; i++) {
+      must(a.insert('f.txt', textOf(a, 'f.txt').length, '.'));
+      await a.whenSynced();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await client('bob', { storage: store });
+    const b2 = await again.open('w');
+    const rebased = new Promise<void>((resolve) => b2.on('rebased', () => resolve()));
+    await rebased;
+    await b2.whenSynced();
+    await until(() => a.revision === b2.revision, 'converged');
+    expect(textOf(b2, 'f.txt')).toBe(`BOB:start${'.'.repeat(30)}`);
+    expect(textOf(a, 'f.txt')).toBe(textOf(b2, 'f.txt'));
+  });
+});

@@ -1,0 +1,294 @@
+import { Client, type WorkspaceHandle } from '@dist-space/client';
+import { MemoryOpLogStore } from '@dist-space/oplog-storage';
+import { createAuthenticator, createJwtVerifier } from '@dist-space/permissions';
+import { createLogger, DistSpaceServer, LogRing, storeStorage } from '@dist-space/server';
+import { type Connection, MemoryNetwork } from '@dist-space/transport-adapters';
+import { workspaceToWire } from '@dist-space/vfs-workspace';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SECRET, token } from '../../server/test/support/harness.js';
+
+// The network simulation of issue 7: a real server (in-process, memory store) and three clients
+// over the in-memory transport with random latency, reordering across connections, cuts at
+// random frames (so also between a commit and its ack) and explicit disconnects, making random
+// edits of every kind. At the end every client holds the server's state, and every inserted
+// token is there exactly once unless its file was deleted.
+
+type Action =
+  | { kind: 'insert'; client: number; file: number; at: number }
+  | { kind: 'deleteChar'; client: number; file: number; at: number }
+  | { kind: 'createFile'; client: number; dir: number; name: number }
+  | { kind: 'createDir'; client: number; dir: number; name: number }
+  | { kind: 'rename'; client: number; node: number; dir: number; name: number }
+  | { kind: 'remove'; client: number; node: number }
+  | { kind: 'undo'; client: number }
+  | { kind: 'disconnect'; client: number }
+  | { kind: 'pause' };
+
+const NAMES = ['a', 'b', 'c.txt', 'd.md'];
+const client = fc.nat(2);
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      client,
+      file: fc.nat(),
+      at: fc.nat(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('deleteChar' as const),
+      client,
+      file: fc.nat(),
+      at: fc.nat(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('createFile' as const),
+      client,
+      dir: fc.nat(),
+      name: fc.nat(NAMES.length - 1),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('createDir' as const),
+      client,
+      dir: fc.nat(),
+      name: fc.nat(NAMES.length - 1),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('rename' as const),
+      client,
+      node: fc.nat(),
+      dir: fc.nat(),
+      name: fc.nat(NAMES.length - 1),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('remove' as const), client, node: fc.nat() }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), client }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'pause' as const }) },
+);
+
+function pick<T>(items: T[], n: number): T | undefined {
+  return items.length === 0 ? undefined : items[n % items.length];
+}
+
+interface Sim {
+  tokens: Map<string, string>; // token -> file id it was typed into
+  removed: Set<string>; // ids removed by some client (with everything beneath)
+  undone: Set<string>; // tokens an undo may have taken out
+  counter: number;
+}
+
+function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
+  const nodes = [...ws.state.walk()];
+  const files = nodes.filter((n) => n.kind === 'file');
+  const dirs = ['', ...nodes.filter((n) => n.kind === 'dir').map((n) => ws.state.pathOf(n.id)!)];
+  switch (action.kind) {
+    case 'insert': {
+      const file = pick(files, action.file);
+      if (!file) return;
+      const path = ws.state.pathOf(file.id)!;
+      const text = ws.state.text(file.id)!.toString();
+      const tok = `<${who}:${sim.counter++}>`;
+      // Insert between whole tokens (at the start or after a filler dot), never inside one.
+      const gaps = [0, ...[...text].map((c, i) => (c === '.' ? i + 1 : -1)).filter((i) => i > 0)];
+      if (ws.insert(path, pick(gaps, action.at)!, `${tok}.`).ok) sim.tokens.set(tok, file.id);
+      return;
+    }
+    case 'deleteChar': {
+      const file = pick(files, action.file);
+      if (!file) return;
+      const text = ws.state.text(file.id)!.toString();
+      // Only filler dots, so a delete never takes a token: tokens vanish only with their file.
+      const dots = [...text].map((c, i) => (c === '.' ? i : -1)).filter((i) => i >= 0);
+      const at = pick(dots, action.at);
+      if (at !== undefined) ws.delete(ws.state.pathOf(file.id)!, at, 1);
+      return;
+    }
+    case 'createFile':
+    case 'createDir': {
+      const dir = pick(dirs, action.dir)!;
+      const path = dir === '' ? NAMES[action.name]! : `${dir}/${NAMES[action.name]!}`;
+      if (action.kind === 'createFile') ws.createFile(path, '.');
+      else ws.createDir(path);
+      return;
+    }
+    case 'rename': {
+      const node = pick(nodes, action.node);
+      if (!node) return;
+      const dir = pick(dirs, action.dir)!;
+      ws.rename(
+        ws.state.pathOf(node.id)!,
+        dir === '' ? NAMES[action.name]! : `${dir}/${NAMES[action.name]!}`,
+      );
+      return;
+    }
+    case 'remove': {
+      const node = pick(nodes, action.node);
+      if (!node) return;
+      const ids = [...ws.state.walk()].filter((n) => {
+        const path = ws.state.pathOf(n.id)!;
+        const root = ws.state.pathOf(node.id)!;
+        return path === root || path.startsWith(`${root}/`);
+      });
+      if (ws.remove(ws.state.pathOf(node.id)!).ok) for (const n of ids) sim.removed.add(n.id);
+      return;
+    }
+    case 'undo': {
+      // An undo may take this client's own tokens back out, and undoing a create deletes the
+      // file with whatever others typed into it: both count as explicit deletes.
+      for (const tok of sim.tokens.keys()) if (tok.startsWith(`<${who}:`)) sim.undone.add(tok);
+      const before = new Set([...ws.state.walk()].map((n) => n.id));
+      ws.undo();
+      const after = new Set([...ws.state.walk()].map((n) => n.id));
+      for (const id of before) if (!after.has(id)) sim.removed.add(id);
+      return;
+    }
+    case 'disconnect':
+    case 'pause':
+      return;
+  }
+}
+
+async function quiesce(
+  clients: Client[],
+  handles: WorkspaceHandle[],
+  server: DistSpaceServer,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const serverRevision = server.stats('sim').workspaces[0]?.revision;
+    if (
+      clients.every((c) => c.state === 'connected') &&
+      handles.every((h) => h.pendingCount === 0 && h.revision === serverRevision)
+    ) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no quiescence: server ${serverRevision}, clients ${handles.map((h, i) => `${clients[i]!.state}/${h.revision}/${h.pendingCount}`).join(' ')}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('network simulation', () => {
+  it('converges every client to the server, each acknowledged token present exactly once', async () => {
+    const verifier = await createJwtVerifier({ secret: SECRET });
+    if (!verifier.ok) throw verifier.error;
+    const auth = createAuthenticator({ verifiers: [verifier.value] });
+    if (!auth.ok) throw auth.error;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(actionArb, { minLength: 5, maxLength: 40 }),
+        async (seed, actions) => {
+          const network = new MemoryNetwork({
+            seed,
+            latencyMs: { min: 0, max: 4 },
+            disconnectProbability: 0.02,
+          });
+          const server = new DistSpaceServer({
+            authenticator: auth.value,
+            storage: storeStorage(new MemoryOpLogStore()),
+            logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
+            limits: { submitsPerSecond: 10_000, submitBurst: 10_000 },
+            connection: { messagesPerSecond: 100_000, messageBurst: 100_000 },
+          });
+          server.attach(network.listen('server', server.listenerOptions()));
+          const clients: Client[] = [];
+          const handles: WorkspaceHandle[] = [];
+          try {
+            for (let i = 0; i < 3; i++) {
+              let c: Client | undefined;
+              for (let attempt = 0; !c; attempt++) {
+                try {
+                  c = await Client.connect({
+                    connect: () => network.connect('server', { remoteAddress: `client-${i}` }),
+                    token: () => token(`user${i}`),
+                    clientId: `sim${i}`,
+                    reconnect: { initialDelayMs: 2, maxDelayMs: 20 },
+                  });
+                } catch (e) {
+                  // The network cut the first connection during Hello: connect again.
+                  if (attempt > 50) throw e;
+                }
+              }
+              clients.push(c);
+              for (let attempt = 0; ; attempt++) {
+                try {
+                  handles.push(await c.open('sim', { create: true }));
+                  break;
+                } catch (e) {
+                  // The connection was cut during Open: wait for the reconnect and try again.
+                  if (attempt > 50) throw e;
+                  await new Promise((r) => setTimeout(r, 20));
+                }
+              }
+            }
+            const sim: Sim = {
+              tokens: new Map(),
+              removed: new Set(),
+              undone: new Set(),
+              counter: 0,
+            };
+            for (const action of actions) {
+              if (action.kind === 'pause') {
+                await new Promise((r) => setTimeout(r, 3));
+                continue;
+              }
+              if (action.kind === 'disconnect') {
+                const conn = (clients[action.client] as unknown as { connection?: Connection })
+                  .connection;
+                if (conn) network.disconnect(conn);
+                continue;
+              }
+              act(handles[action.client]!, action, sim, action.client);
+              await new Promise((r) => setImmediate(r));
+            }
+            // Stop the faults, then let everything settle.
+            (
+              network as unknown as { options: { disconnectProbability: number } }
+            ).options.disconnectProbability = 0;
+            await quiesce(clients, handles, server, 20_000);
+            const truth = JSON.stringify(workspaceToWire(handles[0]!.state));
+            for (const h of handles)
+              expect(JSON.stringify(workspaceToWire(h.state)), `seed ${seed}`).toBe(truth);
+            const all = handles[0]!.state;
+            const text = [...all.walk()]
+              .filter((n) => n.kind === 'file')
+              .map((n) => all.text(n.id)!.toString())
+              .join('\n');
+            for (const [tok, fileId] of sim.tokens) {
+              const count = text.split(tok).length - 1;
+              if (sim.removed.has(fileId) || sim.undone.has(tok))
+                expect(count, `${tok} seed ${seed}`).toBeLessThanOrEqual(1);
+              else expect(count, `${tok} seed ${seed}`).toBe(1);
+            }
+          } finally {
+            for (const c of clients) await c.close();
+            await server.close();
+          }
+        },
+      ),
+      { numRuns: Math.max(10, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 25)) },
+    );
+  }, 600_000);
+});

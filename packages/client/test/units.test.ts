@@ -1,0 +1,163 @@
+import 'fake-indexeddb/auto';
+import {
+  backoffDelay,
+  diffText,
+  IndexedDbPendingStore,
+  MemoryPendingStore,
+  mergeText,
+  rebasePending,
+  SyncState,
+  UndoHistory,
+} from '@dist-space/client';
+import { apply, insert } from '@dist-space/ot-core';
+import {
+  applyWorkspaceChange,
+  ChangeBuilder,
+  createIdGenerator,
+  Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+function ws(files: Record<string, string>): Workspace {
+  const b = new ChangeBuilder(Workspace.empty, createIdGenerator('base'));
+  for (const [path, text] of Object.entries(files)) {
+    const r = b.createFile(path, text);
+    if (!r.ok) throw r.error;
+  }
+  return b.workspace;
+}
+
+function change(state: Workspace, steps: (b: ChangeBuilder) => void, who = 'me'): WorkspaceChange {
+  const b = new ChangeBuilder(state, createIdGenerator(who));
+  steps(b);
+  return b.change;
+}
+
+describe('three-way text merge', () => {
+  it('keeps both sides: my insert inside text they changed elsewhere, and both deletes once', () => {
+    expect(apply('HELLO world', mergeText('hello world', 'hello brave world', 'HELLO world'))).toBe(
+      'HELLO brave world',
+    );
+    expect(apply('ab', mergeText('abc', 'ab', 'ab'))).toBe('ab');
+  });
+
+  it('never loses an insert from either side (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '😀', '\n'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, text, text, (base, mine, theirs) => {
+        const merged = apply(theirs, mergeText(base, mine, theirs));
+        expect(apply(base, diffText(base, mine))).toBe(mine);
+        // Everything I inserted relative to base survives somewhere.
+        for (const op of diffText(base, mine))
+          if (op.type === 'insert') expect(merged).toContain(op.text);
+      }),
+    );
+  });
+});
+
+describe('rebase onto a newer state', () => {
+  it('replays tree ops by id, gives a taken name its conflict name, and merges text', () => {
+    const base = ws({ 'a.txt': 'one two', 'b.txt': 'keep' });
+    const mine = change(base, (b) => {
+      b.edit('a.txt', [insert(3, ' and a half')]);
+      b.createFile('new.txt', 'mine');
+    });
+    const local = applyWorkspaceChange(base, mine);
+    if (!local.ok) throw local.error;
+    const theirsChange = change(
+      base,
+      (b) => {
+        b.edit('a.txt', [insert(0, 'ZERO ')]);
+        b.createFile('new.txt', 'theirs');
+      },
+      'them',
+    );
+    const theirs = applyWorkspaceChange(base, theirsChange);
+    if (!theirs.ok) throw theirs.error;
+    const result = rebasePending(base, local.value, mine, theirs.value);
+    expect(result.dropped).toEqual([]);
+    expect(result.local.read('a.txt')).toEqual({ ok: true, value: 'ZERO one and a half two' });
+    expect(result.local.read('new.txt')).toEqual({ ok: true, value: 'theirs' });
+    const names = result.local.list('').ok
+      ? (result.local.list('') as { value: { name: string }[] }).value.map((e) => e.name)
+      : [];
+    expect(names.some((n) => n.startsWith('new (conflict'))).toBe(true);
+  });
+});
+
+describe('SyncState', () => {
+  it('keeps local = confirmed + in flight + buffer through acks and remote changes', () => {
+    const base = ws({ 'f.txt': 'abc' });
+    const s = new SyncState(base, 0);
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [insert(0, 'X')])));
+    const sent = s.takeNext(1)!;
+    expect(sent.seq).toBe(1);
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [insert(4, 'Y')])));
+    expect(s.pendingCount).toBe(2);
+    const remote = change(base, (b) => void b.edit('f.txt', [insert(3, 'R')]), 'other');
+    s.applyRemote(remote, 1);
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'XabcRY' });
+    s.acknowledge(2);
+    expect(s.confirmed.read('f.txt')).toEqual({ ok: true, value: 'XabcR' });
+    expect(s.takeNext(2)).toBeDefined();
+  });
+});
+
+describe('UndoHistory', () => {
+  it('groups keystrokes in one file, and a remote change moves the steps', () => {
+    const h = new UndoHistory({ groupWithinMs: 1000 });
+    let state = ws({ 'f.txt': '' });
+    for (const [i, ch] of [...'abc'].entries()) {
+      const c = change(state, (b) => void b.edit('f.txt', [{ type: 'insert', pos: i, text: ch }]));
+      const next = applyWorkspaceChange(state, c);
+      if (!next.ok) throw next.error;
+      state = next.value;
+      h.record(c, 'edit', 1000 + i);
+    }
+    const remote = change(state, (b) => void b.edit('f.txt', [insert(0, 'R')]), 'other');
+    const after = applyWorkspaceChange(state, remote);
+    if (!after.ok) throw after.error;
+    h.transform(remote);
+    const undo = h.takeUndo()!;
+    const undone = applyWorkspaceChange(after.value, undo);
+    expect(undone.ok && undone.value.read('f.txt')).toEqual({ ok: true, value: 'R' });
+    expect(h.canUndo).toBe(false);
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially up to the cap, with jitter below the nominal delay', () => {
+    expect(backoffDelay(0, { jitter: 0 })).toBe(250);
+    expect(backoffDelay(3, { jitter: 0 })).toBe(2000);
+    expect(backoffDelay(30, { jitter: 0 })).toBe(10_000);
+    expect(backoffDelay(2, { jitter: 0.5 }, () => 1)).toBe(500);
+  });
+});
+
+describe('pending stores', () => {
+  it.each([
+    ['memory', () => new MemoryPendingStore()],
+    ['IndexedDB', () => new IndexedDbPendingStore(`test-${Math.random()}`)],
+  ])('%s keeps workspaces and the client id', async (_name, make) => {
+    const store = make();
+    expect(await store.load('w:x')).toBeUndefined();
+    const value = {
+      format: 1 as const,
+      clientId: 'c1',
+      idPrefix: 'n1',
+      nextSeq: 3,
+      nextNodeId: 4,
+      revision: 7,
+      confirmed: { format: 1 as const, nodes: [] },
+      buffered: [],
+    };
+    await store.save('w:x', value);
+    expect(await store.load('w:x')).toEqual(value);
+    await store.saveIdentity('c1');
+    expect(await store.loadIdentity()).toBe('c1');
+    await store.remove('w:x');
+    expect(await store.load('w:x')).toBeUndefined();
+  });
+});

@@ -1,0 +1,124 @@
+import type { DistSpaceError } from '@dist-space/ot-core';
+import type { Message } from '@dist-space/protocol';
+import type { Workspace } from '@dist-space/vfs-workspace';
+import type { ServerLimits } from './limits.js';
+import { PresenceTable } from './presence.js';
+import { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
+import { RateMeter } from './rate-meter.js';
+import { type SequencedChange, type SequencerLog, WorkspaceSequencer } from './sequencer.js';
+
+/** A session as a workspace sees it: someone to send messages to, with a view of the files. */
+export interface Member {
+  readonly sessionId: string;
+  readonly subject: string;
+  readonly clientId: string;
+  /** What the session may see, or null when it reads everything (no filtering). */
+  readonly visibility: Visibility | null;
+  /** Sends a message; false when the connection is gone. */
+  send(message: Message): boolean;
+  /** The workspace dropped the session (its store failed): it must open the workspace again. */
+  detach(workspace: string, error: DistSpaceError): void;
+}
+
+/** Called when an open workspace fails or has no member left. */
+export interface OpenWorkspaceEvents {
+  readonly onIdle: (ws: OpenWorkspace) => void;
+  readonly onFailure: (ws: OpenWorkspace, error: DistSpaceError) => void;
+}
+
+/**
+ * A workspace the server holds open: its sequencer, the sessions following it, and their
+ * presence. Committed changes go out from here in revision order: an Ack to the session that
+ * submitted the change, a Broadcast (projected to what each may see) to every other member.
+ */
+export class OpenWorkspace {
+  readonly sequencer: WorkspaceSequencer;
+  readonly members = new Map<string, Member>();
+  readonly presence = new PresenceTable();
+  readonly commits = new RateMeter();
+  lastActivity = Date.now();
+
+  constructor(
+    readonly id: string,
+    log: SequencerLog,
+    limits: ServerLimits,
+    private readonly events: OpenWorkspaceEvents,
+  ) {
+    this.sequencer = new WorkspaceSequencer(log, {
+      workspace: id,
+      apply: { maxNodes: limits.maxFilesPerWorkspace, maxFileSize: limits.maxFileLength },
+      maxChangeOps: limits.maxChangeOps,
+      recentWindow: limits.recentWindow,
+      onCommit: (entry, before, after, origin) => this.committed(entry, before, after, origin),
+      onFailure: (error) => this.events.onFailure(this, error),
+    });
+  }
+
+  /** The durable revision. */
+  get revision(): number {
+    return this.sequencer.revision;
+  }
+
+  /** Adds a session; it receives every change committed after this call. */
+  join(member: Member): void {
+    this.members.set(member.sessionId, member);
+    this.lastActivity = Date.now();
+  }
+
+  /** Removes a session and tells the others its cursors are gone. */
+  leave(sessionId: string): void {
+    if (!this.members.delete(sessionId)) return;
+    if (this.presence.delete(sessionId)) {
+      for (const other of this.members.values()) {
+        other.send({ type: 'PresenceLeft', workspace: this.id, sessionId });
+      }
+    }
+    this.lastActivity = Date.now();
+    if (this.members.size === 0) this.events.onIdle(this);
+  }
+
+  /** Drops every member, telling each why; used when the workspace fails or closes. */
+  evict(error: DistSpaceError): void {
+    const members = [...this.members.values()];
+    this.members.clear();
+    for (const member of members) member.detach(this.id, error);
+  }
+
+  /** The current state as `member` may see it. */
+  stateFor(member: Pick<Member, 'visibility'>): Workspace {
+    const state = this.sequencer.state;
+    return member.visibility ? projectWorkspace(state, member.visibility) : state;
+  }
+
+  private committed(
+    entry: SequencedChange,
+    before: Workspace,
+    after: Workspace,
+    origin: unknown,
+  ): void {
+    this.commits.record();
+    this.lastActivity = entry.time;
+    this.presence.transform(entry.change, (id) => after.node(id)?.kind === 'file');
+    let states: Workspace[] | undefined;
+    for (const member of this.members.values()) {
+      if (member === origin) {
+        member.send({ type: 'Ack', workspace: this.id, seq: entry.seq, revision: entry.revision });
+        continue;
+      }
+      let change = entry.change;
+      if (member.visibility) {
+        states ??= statesOf(before, entry.change);
+        change = projectChange(entry.change, states, member.visibility);
+      }
+      member.send({
+        type: 'Broadcast',
+        workspace: this.id,
+        revision: entry.revision,
+        author: entry.author,
+        clientId: entry.clientId,
+        seq: entry.seq,
+        change,
+      });
+    }
+  }
+}

@@ -1,0 +1,459 @@
+import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import {
+  type ApplyOptions,
+  applyWorkspaceChange,
+  type TransformNote,
+  transformWorkspaceChange,
+  type Workspace,
+  type WorkspaceChange,
+  type WorkspaceOp,
+} from '@dist-space/vfs-workspace';
+import './errors.js';
+
+/** One change as the sequencer put it in the workspace's order. */
+export interface SequencedChange {
+  /** The revision it made: the revision before it plus one. */
+  readonly revision: number;
+  readonly clientId: string;
+  readonly seq: number;
+  /** The subject of the session that submitted it. */
+  readonly author: string;
+  /** When it was sequenced, ms since the epoch. */
+  readonly time: number;
+  /** The change as applied: transformed to apply to revision `revision - 1`. */
+  readonly change: WorkspaceChange;
+}
+
+/**
+ * Where a sequencer keeps its workspace's history: the durable log behind it. `append` resolves
+ * only once the change is durable, and appends made in order commit in order (a later one never
+ * commits when an earlier one failed).
+ */
+export interface SequencerLog {
+  /** The revision of the last committed change when the log was opened. */
+  readonly revision: number;
+  /** The workspace at that revision. */
+  readonly state: Workspace;
+  /** Commits one change, with the state it produced (for snapshots). */
+  append(entry: SequencedChange, stateAfter: Workspace): Promise<void>;
+  /**
+   * The committed changes with revisions `since + 1` to `upTo`, in order, or `REBASE_REQUIRED`
+   * when the log no longer holds them all.
+   */
+  changesSince(since: number, upTo: number): Promise<Result<SequencedChange[]>>;
+  /** The committed change a client submitted as `seq`, if the log still holds it. */
+  findBySeq(clientId: string, seq: number): Promise<SequencedChange | undefined>;
+  /** The highest seq the log holds from a client, truncation notwithstanding. */
+  highestSeq(clientId: string): Promise<number | undefined>;
+  /** Flushes and releases the log. */
+  close(): Promise<void>;
+}
+
+/** A change a session submits. */
+export interface SubmitRequest {
+  readonly clientId: string;
+  readonly seq: number;
+  readonly author: string;
+  readonly baseRevision: number;
+  readonly change: WorkspaceChange;
+  /**
+   * Checks the transformed change against the submitter's rights on the state it will apply
+   * to (a concurrent rename can move an allowed edit into a forbidden path).
+   */
+  readonly authorize: (state: Workspace, change: WorkspaceChange) => Result<void>;
+  /** Who submitted it, handed back to the commit listener (the server acknowledges it there). */
+  readonly origin?: unknown;
+}
+
+/** What became of a submitted change once it is durable. */
+export interface SubmitOutcome {
+  /** The revision it became (for a resubmission: the revision it became the first time). */
+  readonly revision: number;
+  /** True when the change had been sequenced before and this was a resubmission. */
+  readonly duplicate: boolean;
+  /** The change as applied (empty for a duplicate). */
+  readonly change: WorkspaceChange;
+  /** Ops the transform dropped, renamed or relocated. */
+  readonly notes: readonly TransformNote[];
+  /** True when the change was transformed against a concurrent change with tree ops. */
+  readonly crossedTreeOps: boolean;
+}
+
+/** Called for every change once it is durable, in revision order, with the state before it. */
+export type CommitListener = (
+  entry: SequencedChange,
+  before: Workspace,
+  after: Workspace,
+  origin: unknown,
+) => void;
+
+/** Options of a {@link WorkspaceSequencer}. */
+export interface SequencerOptions {
+  /** The workspace's id, for messages. */
+  readonly workspace: string;
+  /** Limits checked on the state a change produces. */
+  readonly apply: ApplyOptions;
+  /** Most ops (workspace ops plus text ops) in one change. */
+  readonly maxChangeOps: number;
+  /** Changes kept in memory for transform and catch-up without reading the log. */
+  readonly recentWindow: number;
+  /** Called with each change once durable, in order. */
+  readonly onCommit: CommitListener;
+  /** Called once if the log fails: the sequencer refuses everything after. */
+  readonly onFailure: (error: DistSpaceError) => void;
+}
+
+interface Pending {
+  readonly entry: SequencedChange;
+  readonly durable: Promise<Result<void>>;
+}
+
+function countOps(change: WorkspaceChange): number {
+  let n = 0;
+  for (const op of change) n += op.type === 'edit' ? Math.max(1, op.change.length) : 1;
+  return n;
+}
+
+function hasTreeOp(change: WorkspaceChange): boolean {
+  for (const op of change) if (op.type !== 'edit') return true;
+  return false;
+}
+
+/**
+ * Puts the changes of one workspace in one order (DESIGN.md 3.3-3.7). A submit is deduplicated
+ * by `(clientId, seq)`, transformed as one unit against every change sequenced since its base
+ * revision, checked against the submitter's rights, applied, appended to the log, and reported
+ * once durable. Submits are sequenced one at a time in arrival order; their commits overlap (the
+ * log groups them), and completions are reported in revision order.
+ */
+export class WorkspaceSequencer {
+  /** The revision of the newest sequenced change (committed or not). */
+  private head: number;
+  /** The state after the newest sequenced change. */
+  private headState: Workspace;
+  private committed: number;
+  private committedStateValue: Workspace;
+  /** The newest sequenced changes, oldest first, at most `recentWindow` committed ones. */
+  private readonly recent: SequencedChange[] = [];
+  /** Sequenced changes by client and seq, while they are in `recent`. */
+  private readonly bySeq = new Map<string, Map<number, Pending>>();
+  private readonly highest = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private commits: Promise<unknown> = Promise.resolve();
+  private failure: DistSpaceError | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly log: SequencerLog,
+    private readonly options: SequencerOptions,
+  ) {
+    this.head = this.committed = log.revision;
+    this.headState = this.committedStateValue = log.state;
+  }
+
+  /** The revision of the newest durable change: what sessions may see. */
+  get revision(): number {
+    return this.committed;
+  }
+
+  /** The workspace at {@link WorkspaceSequencer.revision}. */
+  get state(): Workspace {
+    return this.committedStateValue;
+  }
+
+  /** True once the log failed; the workspace must be closed and opened again. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /**
+   * Sequences a change. Resolves once it is durable (or refused); never rejects.
+   *
+   * @returns the outcome, or `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
+   * `LIMIT_EXCEEDED`, an apply error (`NOT_FOUND`, `OUT_OF_RANGE`, ...), `STORE_FAILED` or
+   * `SHUTTING_DOWN`
+   */
+  submit(request: SubmitRequest): Promise<Result<SubmitOutcome>> {
+    const turn = this.queue.then(() => this.sequence(request));
+    this.queue = turn.catch(() => undefined);
+    return turn.then(
+      (step) => step,
+      (e: unknown) => err(internalError(e)),
+    );
+  }
+
+  /**
+   * The durable changes after `since` (up to the current revision), from memory when recent.
+   *
+   * @returns them, `INVALID_REVISION` for a revision ahead of the workspace, or `REBASE_REQUIRED`
+   */
+  async changesSince(since: number): Promise<Result<SequencedChange[]>> {
+    const upTo = this.committed;
+    if (!Number.isSafeInteger(since) || since < 0 || since > upTo) {
+      return err(
+        new DistSpaceError(
+          'INVALID_REVISION',
+          `Revision ${since} is not a revision of workspace '${this.options.workspace}', which is at ${upTo}.`,
+          { revision: since, current: upTo },
+        ),
+      );
+    }
+    const fromMemory = this.recentRange(since, upTo);
+    if (fromMemory) return ok(fromMemory);
+    return this.log.changesSince(since, upTo);
+  }
+
+  /**
+   * The durable changes after `since`, if memory still holds them all; for joining a session to
+   * the workspace in the same turn as it is told what it missed.
+   */
+  recentSince(since: number): SequencedChange[] | undefined {
+    return this.recentRange(since, this.committed);
+  }
+
+  /** Waits for every sequenced change to be durable, then closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.commits;
+    await this.log.close();
+  }
+
+  private async sequence(request: SubmitRequest): Promise<Result<SubmitOutcome>> {
+    if (this.closed) return err(shuttingDown(this.options.workspace));
+    if (this.failure) return err(this.failure);
+    const duplicate = await this.findDuplicate(request.clientId, request.seq);
+    if (duplicate) return duplicate;
+
+    const { workspace, maxChangeOps } = this.options;
+    const ops = countOps(request.change);
+    if (ops > maxChangeOps) {
+      return err(
+        new DistSpaceError(
+          'LIMIT_EXCEEDED',
+          `A change may hold at most ${maxChangeOps} ops; this one has ${ops}. Split it into several changes.`,
+          { limit: maxChangeOps, actual: ops },
+        ),
+      );
+    }
+    const base = request.baseRevision;
+    if (!Number.isSafeInteger(base) || base < 0 || base > this.head) {
+      return err(
+        new DistSpaceError(
+          'INVALID_REVISION',
+          `The change is based on revision ${base}, but workspace '${workspace}' is at ${this.head}.`,
+          { baseRevision: base, current: this.head },
+        ),
+      );
+    }
+    const concurrent = await this.concurrentSince(base);
+    if (!concurrent.ok) return concurrent;
+
+    let change: WorkspaceChange = request.change;
+    const notes: TransformNote[] = [];
+    let crossedTreeOps = false;
+    for (const other of concurrent.value) {
+      if (other.clientId === request.clientId) {
+        // The client's own earlier change is already under this one: the client sent before
+        // its previous change was acknowledged, which the protocol does not allow.
+        return err(
+          new DistSpaceError(
+            'INVALID_REVISION',
+            `Change ${request.seq} is based on revision ${base}, before this client's own change ${other.seq} (revision ${other.revision}); wait for each Ack before sending the next change.`,
+            { baseRevision: base, ownRevision: other.revision },
+          ),
+        );
+      }
+      if (change.length === 0) break;
+      if (hasTreeOp(other.change)) crossedTreeOps = true;
+      const transformed = transformWorkspaceChange(change, other.change, 'right');
+      change = transformed.change;
+      notes.push(...transformed.notes);
+    }
+
+    const before = this.headState;
+    const allowed = request.authorize(before, change);
+    if (!allowed.ok) return allowed;
+    const applied = applyWorkspaceChange(before, change, this.options.apply);
+    if (!applied.ok) return err(limitBreach(applied.error, this.options.workspace));
+
+    const entry: SequencedChange = {
+      revision: this.head + 1,
+      clientId: request.clientId,
+      seq: request.seq,
+      author: request.author,
+      time: Date.now(),
+      change,
+    };
+    this.head = entry.revision;
+    this.headState = applied.value;
+    const durable = this.commit(entry, before, applied.value, request.origin);
+    this.remember(entry, durable);
+    const done = await durable;
+    if (!done.ok) return done;
+    return ok({ revision: entry.revision, duplicate: false, change, notes, crossedTreeOps });
+  }
+
+  /** Starts the durable append and chains its completion after every earlier one. */
+  private commit(
+    entry: SequencedChange,
+    before: Workspace,
+    after: Workspace,
+    origin: unknown,
+  ): Promise<Result<void>> {
+    const append = this.log.append(entry, after);
+    const done = this.commits.then(async (): Promise<Result<void>> => {
+      if (this.failure) return err(this.failure);
+      try {
+        await append;
+      } catch (e) {
+        this.fail(e, entry.revision);
+        return err(this.failure!);
+      }
+      this.committed = entry.revision;
+      this.committedStateValue = after;
+      this.trimRecent();
+      this.options.onCommit(entry, before, after, origin);
+      return ok(undefined);
+    });
+    // A failed append must not leave an unhandled rejection behind.
+    append.catch(() => undefined);
+    this.commits = done;
+    return done;
+  }
+
+  private fail(cause: unknown, revision: number): void {
+    if (this.failure) return;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    this.failure = new DistSpaceError(
+      'STORE_FAILED',
+      `The store could not commit revision ${revision} of workspace '${this.options.workspace}' (${message}); nothing after revision ${this.committed} was applied. Open the workspace again.`,
+      {
+        workspace: this.options.workspace,
+        revision,
+        cause: cause instanceof DistSpaceError ? cause.code : undefined,
+      },
+    );
+    // Forget what was sequenced but never committed: the log holds the truth.
+    this.head = this.committed;
+    this.headState = this.committedStateValue;
+    while (
+      this.recent.length > 0 &&
+      this.recent[this.recent.length - 1]!.revision > this.committed
+    ) {
+      const dropped = this.recent.pop()!;
+      this.bySeq.get(dropped.clientId)?.delete(dropped.seq);
+    }
+    this.options.onFailure(this.failure);
+  }
+
+  private remember(entry: SequencedChange, durable: Promise<Result<void>>): void {
+    this.recent.push(entry);
+    let seqs = this.bySeq.get(entry.clientId);
+    if (!seqs) {
+      seqs = new Map();
+      this.bySeq.set(entry.clientId, seqs);
+    }
+    seqs.set(entry.seq, { entry, durable });
+    if ((this.highest.get(entry.clientId) ?? 0) < entry.seq)
+      this.highest.set(entry.clientId, entry.seq);
+  }
+
+  private trimRecent(): void {
+    let excess = this.recent.length - this.options.recentWindow;
+    while (excess > 0 && this.recent[0]!.revision <= this.committed) {
+      const old = this.recent.shift()!;
+      const seqs = this.bySeq.get(old.clientId);
+      seqs?.delete(old.seq);
+      if (seqs?.size === 0) this.bySeq.delete(old.clientId);
+      excess--;
+    }
+  }
+
+  /** The answer to a resubmission, or undefined for a new change. */
+  private async findDuplicate(
+    clientId: string,
+    seq: number,
+  ): Promise<Result<SubmitOutcome> | undefined> {
+    const pending = this.bySeq.get(clientId)?.get(seq);
+    if (pending) {
+      const done = await pending.durable;
+      return done.ok ? ok(duplicateOf(pending.entry.revision)) : done;
+    }
+    let highest = this.highest.get(clientId);
+    if (highest === undefined) {
+      highest = (await this.log.highestSeq(clientId)) ?? 0;
+      this.highest.set(clientId, highest);
+    }
+    if (seq > highest) return undefined;
+    const stored = await this.log.findBySeq(clientId, seq);
+    // A seq at or below the client's highest is a resubmission even when truncation dropped its
+    // record: it was sequenced, and sequencing it again would apply it twice.
+    return ok(duplicateOf(stored?.revision ?? this.committed));
+  }
+
+  /** The changes after `base` up to the head, committed or not. */
+  private async concurrentSince(base: number): Promise<Result<readonly SequencedChange[]>> {
+    if (base === this.head) return ok([]);
+    const fromMemory = this.recentRange(base, this.head);
+    if (fromMemory) return ok(fromMemory);
+    // Older than the window: the log holds the committed part; the rest is in memory.
+    const stored = await this.log.changesSince(base, this.committed);
+    if (!stored.ok) return stored;
+    const tail = this.recent.filter((e) => e.revision > this.committed);
+    return ok([...stored.value, ...tail]);
+  }
+
+  private recentRange(since: number, upTo: number): SequencedChange[] | undefined {
+    if (since === upTo) return [];
+    const first = this.recent[0];
+    if (first === undefined || first.revision > since + 1) return undefined;
+    const start = since + 1 - first.revision;
+    return this.recent.slice(start, start + (upTo - since));
+  }
+}
+
+/**
+ * Gives the workspace limits their own codes: vfs-workspace reports both as `LIMIT_EXCEEDED`,
+ * naming the file (`details.id`) when a file grew too long.
+ */
+function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
+  if (error.code !== 'LIMIT_EXCEEDED') return error;
+  const details = error.details as { id?: string; limit?: number; actual?: number };
+  if (details.id !== undefined) {
+    return new DistSpaceError(
+      'FILE_TOO_LARGE',
+      `The change would make file ${details.id} ${details.actual} code units long; files may hold at most ${details.limit}.`,
+      { ...details, workspace },
+    );
+  }
+  return new DistSpaceError(
+    'WORKSPACE_FULL',
+    `The change would leave ${details.actual} files and directories in workspace '${workspace}'; the limit is ${details.limit}.`,
+    { ...details, workspace },
+  );
+}
+
+function duplicateOf(revision: number): SubmitOutcome {
+  return { revision, duplicate: true, change: [], notes: [], crossedTreeOps: false };
+}
+
+function shuttingDown(workspace: string): DistSpaceError {
+  return new DistSpaceError(
+    'SHUTTING_DOWN',
+    `Workspace '${workspace}' is closing; submit again after reconnecting.`,
+  );
+}
+
+function internalError(e: unknown): DistSpaceError {
+  return new DistSpaceError(
+    'INTERNAL_ERROR',
+    'The server failed to process the change; it was not applied.',
+    {
+      cause: e instanceof Error ? e.message : String(e),
+    },
+  );
+}
+
+export type { WorkspaceOp };

@@ -1,0 +1,451 @@
+import { DistSpaceError, err, ok, type Result, type Selection } from '@dist-space/ot-core';
+import { checkWorkspaceAccess } from '@dist-space/permissions';
+import {
+  encodeSnapshot,
+  errorToPayload,
+  type MessageOf,
+  type PlainMap,
+} from '@dist-space/protocol';
+import { TokenBucket } from '@dist-space/transport-adapters';
+import { touchedPaths, type Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
+import type { OpenWorkspace } from './open-workspace.js';
+import { mapSelectionsThrough } from './presence.js';
+import type { Session, SessionContext } from './session.js';
+
+type WorkspaceMessage = MessageOf<'Open' | 'Catchup' | 'Leave' | 'Submit' | 'Presence'>;
+
+interface PendingPresence {
+  files: Record<string, { selections: Selection[] }>;
+  state?: PlainMap;
+}
+
+/**
+ * The workspaces one session follows, and its workspace messages: Open and Catchup (join and
+ * get the state or what was missed), Leave, Submit (sequenced, answered by Ack or Reject) and
+ * Presence (checked, coalesced to the presence rate, relayed).
+ */
+export class SessionWorkspaces {
+  private readonly joined = new Map<string, OpenWorkspace>();
+  private readonly submits: TokenBucket;
+  private inFlight = 0;
+  private readonly presenceDue = new Map<string, PendingPresence>();
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastPresenceAt = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly ctx: SessionContext,
+  ) {
+    this.submits = new TokenBucket(ctx.limits.submitsPerSecond, ctx.limits.submitBurst);
+  }
+
+  /** The ids of the workspaces the session follows. */
+  get ids(): string[] {
+    return [...this.joined.keys()];
+  }
+
+  /** Handles one workspace message. */
+  async handle(message: WorkspaceMessage): Promise<void> {
+    switch (message.type) {
+      case 'Open':
+        return this.open(message);
+      case 'Catchup':
+        return this.catchup(message);
+      case 'Leave':
+        this.leave(message.workspace);
+        return;
+      case 'Submit':
+        this.submit(message);
+        return;
+      case 'Presence':
+        this.presence(message);
+        return;
+    }
+  }
+
+  /** The session is gone: leave every workspace. */
+  leaveAll(): void {
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    for (const id of [...this.joined.keys()]) this.leave(id);
+  }
+
+  /** A workspace dropped the session (see `Member.detach`). */
+  detached(workspace: string): void {
+    this.joined.delete(workspace);
+    this.presenceDue.delete(workspace);
+  }
+
+  private async acquire(workspace: string, create: boolean): Promise<Result<OpenWorkspace>> {
+    const principal = this.session.principal!;
+    const access = checkWorkspaceAccess(principal, workspace);
+    if (!access.ok) return access;
+    const current = this.joined.get(workspace);
+    if (current) return ok(current);
+    if (
+      create &&
+      !principal.capabilities.scopes.some(
+        (s) => s.kind === 'path' && s.verb === 'create' && !s.deny,
+      )
+    ) {
+      return err(
+        new DistSpaceError(
+          'PERMISSION_DENIED',
+          `Creating workspace '${workspace}' needs a create scope; this session has none.`,
+          { workspace, missingScope: 'create:**' },
+        ),
+      );
+    }
+    const ws = await this.ctx.host.acquire(workspace, create);
+    if (!ws.ok) return ws;
+    if (ws.value.members.size >= this.ctx.limits.maxSessionsPerWorkspace) {
+      return err(
+        new DistSpaceError(
+          'TOO_MANY_SESSIONS',
+          `Workspace '${workspace}' has ${ws.value.members.size} sessions, its limit.`,
+          { limit: this.ctx.limits.maxSessionsPerWorkspace },
+        ),
+      );
+    }
+    return ws;
+  }
+
+  private async open(message: MessageOf<'Open'>): Promise<void> {
+    const ws = await this.acquire(message.workspace, message.create === true);
+    if (!ws.ok) {
+      this.session.sendError(ws.error, message.requestId);
+      return;
+    }
+    this.join(ws.value);
+    this.sendSnapshot(ws.value, message.requestId);
+  }
+
+  /** Sends the state as the session may see it, in one frame or in chunks. */
+  sendSnapshot(ws: OpenWorkspace, requestId: number): void {
+    const snapshot = {
+      type: 'Snapshot' as const,
+      requestId,
+      workspace: ws.id,
+      revision: ws.revision,
+      state: ws.stateFor(this.session),
+    };
+    for (const frame of encodeSnapshot(snapshot, this.ctx.protocolLimits.maxFrameBytes)) {
+      this.session.sendFrame(frame);
+    }
+  }
+
+  private join(ws: OpenWorkspace): void {
+    if (this.joined.has(ws.id)) return;
+    this.joined.set(ws.id, ws);
+    ws.join(this.session);
+    // Others' cursors, so a newcomer sees them at once.
+    for (const record of ws.presence.values()) {
+      if (record.sessionId === this.session.sessionId) continue;
+      const files = this.readableFiles(ws.sequencer.state, record.files);
+      this.session.send({
+        type: 'Presence',
+        workspace: ws.id,
+        revision: ws.revision,
+        files,
+        sessionId: record.sessionId,
+        subject: record.subject,
+        clientId: record.clientId,
+        ...(record.state ? { state: record.state as PlainMap } : {}),
+      });
+    }
+  }
+
+  private async catchup(message: MessageOf<'Catchup'>): Promise<void> {
+    const ws = await this.acquire(message.workspace, false);
+    if (!ws.ok) {
+      this.session.sendError(ws.error, message.requestId);
+      return;
+    }
+    const open = ws.value;
+    if (this.session.visibility) {
+      // A filtered view cannot replay the log (the projection needs each change's states); the
+      // current state is what it needs, and the client rebases its pending changes onto it.
+      this.join(open);
+      this.sendSnapshot(open, message.requestId);
+      return;
+    }
+    const since = message.sinceRevision;
+    const stored = await open.sequencer.changesSince(since);
+    if (!stored.ok) {
+      const error =
+        stored.error.code === 'REVISION_TRUNCATED' || stored.error.code === 'REBASE_REQUIRED'
+          ? rebaseRequired(open, since)
+          : stored.error;
+      this.session.sendError(error, message.requestId);
+      return;
+    }
+    // Changes committed while the log was read are still in memory: take them in the same turn
+    // as joining, so the session misses none and gets none twice.
+    const got = stored.value;
+    const after = since + got.length;
+    const rest = open.sequencer.recentSince(after);
+    if (rest === undefined) {
+      this.session.sendError(rebaseRequired(open, since), message.requestId);
+      return;
+    }
+    const all = got.concat(rest);
+    this.join(open);
+    this.session.send({
+      type: 'Changes',
+      requestId: message.requestId,
+      workspace: open.id,
+      fromRevision: since,
+      toRevision: since + all.length,
+      changes: all.map((c) => ({
+        revision: c.revision,
+        author: c.author,
+        clientId: c.clientId,
+        seq: c.seq,
+        change: c.change,
+      })),
+    });
+  }
+
+  private leave(workspace: string): void {
+    const ws = this.joined.get(workspace);
+    if (!ws) return;
+    this.joined.delete(workspace);
+    this.presenceDue.delete(workspace);
+    ws.leave(this.session.sessionId);
+  }
+
+  private submit(message: MessageOf<'Submit'>): void {
+    const reject = (error: DistSpaceError) => {
+      this.session.log.info(
+        { workspace: message.workspace, seq: message.seq, code: error.code },
+        error.message,
+      );
+      this.session.send({
+        type: 'Reject',
+        workspace: message.workspace,
+        seq: message.seq,
+        error: errorToPayload(error),
+      });
+    };
+    const ws = this.joined.get(message.workspace);
+    if (!ws) {
+      reject(
+        new DistSpaceError(
+          'NOT_OPEN',
+          `Open workspace '${message.workspace}' before submitting to it.`,
+          {
+            workspace: message.workspace,
+          },
+        ),
+      );
+      return;
+    }
+    if (message.clientId !== this.session.clientId) {
+      reject(
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `The Submit names client '${message.clientId}' but this session is client '${this.session.clientId}'.`,
+        ),
+      );
+      return;
+    }
+    if (this.ctx.shuttingDown()) {
+      reject(
+        new DistSpaceError(
+          'SHUTTING_DOWN',
+          'The server is shutting down; submit again after reconnecting.',
+        ),
+      );
+      return;
+    }
+    if (this.inFlight >= this.ctx.limits.maxInFlightSubmits || this.submits.take() !== 'accept') {
+      reject(
+        new DistSpaceError(
+          'RATE_LIMITED',
+          `Too many submits: at most ${this.ctx.limits.submitsPerSecond} per second and ${this.ctx.limits.maxInFlightSubmits} waiting for their ack; batch changes and wait for acks.`,
+          { limit: this.ctx.limits.submitsPerSecond },
+        ),
+      );
+      return;
+    }
+    this.inFlight++;
+    const caps = this.session.capabilities!;
+    void ws.sequencer
+      .submit({
+        clientId: message.clientId,
+        seq: message.seq,
+        author: this.session.subject,
+        baseRevision: message.baseRevision,
+        change: message.change,
+        authorize: (state, change) => authorize(caps, state, change),
+        origin: this.session,
+      })
+      .then((outcome) => {
+        this.inFlight--;
+        if (!outcome.ok) {
+          reject(outcome.error);
+          return;
+        }
+        const { revision, duplicate, notes, crossedTreeOps } = outcome.value;
+        // A new change was acknowledged with its commit, in revision order; a resubmission is
+        // answered here with the revision it became the first time.
+        if (duplicate) {
+          this.session.send({ type: 'Ack', workspace: ws.id, seq: message.seq, revision });
+          return;
+        }
+        if (notes.length > 0) {
+          this.session.log.info(
+            { workspace: ws.id, seq: message.seq, notes: notes.length },
+            'change altered by transform',
+          );
+        }
+        // A filtered view cannot always predict how the server transformed its change against
+        // what it does not see; after a change crossed tree ops, the current state settles it.
+        if (
+          this.session.visibility &&
+          (crossedTreeOps || notes.length > 0) &&
+          this.joined.has(ws.id)
+        ) {
+          this.sendSnapshot(ws, 0);
+        }
+      });
+  }
+
+  private presence(message: MessageOf<'Presence'>): void {
+    const ws = this.joined.get(message.workspace);
+    if (!ws) {
+      this.session.sendError(
+        new DistSpaceError(
+          'NOT_OPEN',
+          `Open workspace '${message.workspace}' before sending presence.`,
+        ),
+      );
+      return;
+    }
+    const state = ws.sequencer.state;
+    const files: Record<string, { selections: Selection[] }> = {};
+    for (const [fileId, file] of Object.entries(message.files)) {
+      const node = state.node(fileId);
+      const path = node?.kind === 'file' ? state.pathOf(fileId) : undefined;
+      if (path === undefined) continue; // deleted since, or never a file: nothing to show
+      const read = this.session.capabilities!.check('read', path);
+      if (!read.ok) {
+        this.session.sendError(read.error);
+        return;
+      }
+      files[fileId] = {
+        selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })),
+      };
+    }
+    let mapped = files;
+    if (message.revision !== ws.revision) {
+      const missed = ws.sequencer.recentSince(message.revision);
+      if (missed === undefined || message.revision > ws.revision) return; // too old to map: drop
+      mapped = mapSelectionsThrough(
+        files,
+        missed.map((c) => c.change),
+        (id) => state.node(id)?.kind === 'file',
+      );
+    }
+    for (const [fileId, file] of Object.entries(mapped)) {
+      const length = state.text(fileId)?.length ?? 0;
+      if (file.selections.some((s) => s.anchor > length || s.head > length)) {
+        this.session.sendError(
+          new DistSpaceError(
+            'INVALID_PAYLOAD',
+            `A selection in file ${fileId} lies past its end (${length}).`,
+            {
+              fileId,
+            },
+          ),
+        );
+        return;
+      }
+    }
+    this.presenceDue.set(ws.id, {
+      files: mapped,
+      ...(message.state ? { state: message.state } : {}),
+    });
+    this.schedulePresence();
+  }
+
+  /** Relays due presence at most `presencePerSecond` times a second, the newest winning. */
+  private schedulePresence(): void {
+    if (this.presenceTimer) return;
+    const interval = 1000 / this.ctx.limits.presencePerSecond;
+    const wait = Math.max(0, this.lastPresenceAt + interval - Date.now());
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
+      this.lastPresenceAt = Date.now();
+      this.flushPresence();
+    }, wait);
+    this.presenceTimer.unref?.();
+  }
+
+  private flushPresence(): void {
+    for (const [workspace, due] of this.presenceDue) {
+      const ws = this.joined.get(workspace);
+      if (!ws) continue;
+      ws.presence.set({
+        sessionId: this.session.sessionId,
+        subject: this.session.subject,
+        clientId: this.session.clientId,
+        files: due.files,
+        ...(due.state ? { state: due.state } : {}),
+      });
+      const state = ws.sequencer.state;
+      for (const member of ws.members.values()) {
+        if (member === this.session) continue;
+        member.send({
+          type: 'Presence',
+          workspace,
+          revision: ws.revision,
+          files: member.visibility
+            ? filterFiles(state, due.files, member.visibility.file)
+            : due.files,
+          sessionId: this.session.sessionId,
+          subject: this.session.subject,
+          clientId: this.session.clientId,
+          ...(due.state ? { state: due.state } : {}),
+        });
+      }
+    }
+    this.presenceDue.clear();
+  }
+
+  private readableFiles(state: Workspace, files: Record<string, { selections: Selection[] }>) {
+    const visibility = this.session.visibility;
+    return visibility ? filterFiles(state, files, visibility.file) : files;
+  }
+}
+
+function filterFiles(
+  state: Workspace,
+  files: Record<string, { selections: Selection[] }>,
+  canRead: (path: string) => boolean,
+): Record<string, { selections: Selection[] }> {
+  const out: Record<string, { selections: Selection[] }> = {};
+  for (const [id, file] of Object.entries(files)) {
+    const path = state.pathOf(id);
+    if (path !== undefined && canRead(path)) out[id] = file;
+  }
+  return out;
+}
+
+/** Checks a (transformed) change against a session's scopes, on the state it will apply to. */
+export function authorize(
+  caps: NonNullable<Session['capabilities']>,
+  state: Workspace,
+  change: WorkspaceChange,
+): Result<void> {
+  const touched = touchedPaths(state, change);
+  if (!touched.ok) return touched;
+  return caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+}
+
+function rebaseRequired(ws: OpenWorkspace, since: number): DistSpaceError {
+  return new DistSpaceError(
+    'REBASE_REQUIRED',
+    `Workspace '${ws.id}' no longer keeps the changes after revision ${since}; open it again for a snapshot at revision ${ws.revision} and rebase pending changes onto it.`,
+    { workspace: ws.id, sinceRevision: since, revision: ws.revision },
+  );
+}

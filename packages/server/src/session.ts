@@ -1,0 +1,303 @@
+import { DistSpaceError, type Result } from '@dist-space/ot-core';
+import {
+  type Authenticator,
+  type Capabilities,
+  checkNotExpired,
+  type Principal,
+} from '@dist-space/permissions';
+import {
+  decodeMessage,
+  encodeMessage,
+  errorToPayload,
+  type Message,
+  type MessageOf,
+  maySend,
+  negotiateVersion,
+  PROTOCOL_VERSION,
+  type ProtocolLimits,
+  type ServerLimits as WireLimits,
+} from '@dist-space/protocol';
+import type { ServerConnection } from '@dist-space/transport-adapters';
+import type { Logger } from 'pino';
+import type { AdminApi } from './admin.js';
+import type { ServerLimits } from './limits.js';
+import type { Member } from './open-workspace.js';
+import type { Visibility } from './projection.js';
+import { SessionWorkspaces } from './session-workspaces.js';
+import type { WorkspaceHost } from './workspace-host.js';
+
+/** What every session of a server shares. */
+export interface SessionContext {
+  readonly authenticator: Authenticator;
+  readonly host: WorkspaceHost;
+  readonly limits: ServerLimits;
+  readonly protocolLimits: ProtocolLimits;
+  /** What Welcome tells clients about the limits. */
+  readonly wireLimits: WireLimits;
+  readonly heartbeatMs: number;
+  readonly logger: Logger;
+  readonly admin: AdminApi;
+  /** Every live session by id, for the admin API. */
+  readonly sessions: Map<string, Session>;
+  readonly shuttingDown: () => boolean;
+}
+
+let nextSession = 0;
+
+/** Bad messages after which a session is closed: a peer this broken is not worth serving. */
+const MAX_ERRORS = 1_000;
+
+/**
+ * One connection's conversation with the server: the Hello handshake and authentication, then
+ * workspace messages (in {@link SessionWorkspaces}) and admin messages, each answered with a
+ * result or a typed error. Nothing thrown escapes into the transport: a bug in a handler becomes
+ * an `INTERNAL_ERROR` reply and a log record.
+ */
+export class Session implements Member {
+  readonly sessionId = `s${(++nextSession).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  readonly connectedAt = Date.now();
+  lastActivity = Date.now();
+  private principalValue: Principal | undefined;
+  private clientIdValue = '';
+  private visibilityValue: Visibility | null = null;
+  private state: 'hello' | 'authenticating' | 'ready' | 'closed' = 'hello';
+  private chain: Promise<void> = Promise.resolve();
+  private errors = 0;
+  readonly workspaces: SessionWorkspaces;
+  readonly log: Logger;
+
+  constructor(
+    readonly connection: ServerConnection,
+    private readonly ctx: SessionContext,
+  ) {
+    this.log = ctx.logger.child({ session: this.sessionId, remote: connection.remoteAddress });
+    this.workspaces = new SessionWorkspaces(this, ctx);
+    ctx.sessions.set(this.sessionId, this);
+    connection.onMessage((frame) => this.onFrame(frame));
+    connection.onClose((info) => {
+      this.state = 'closed';
+      ctx.sessions.delete(this.sessionId);
+      this.workspaces.leaveAll();
+      this.log.info({ code: info.code, initiator: info.initiator }, 'session closed');
+    });
+  }
+
+  get subject(): string {
+    return this.principalValue?.subject ?? '';
+  }
+
+  get clientId(): string {
+    return this.clientIdValue;
+  }
+
+  get principal(): Principal | undefined {
+    return this.principalValue;
+  }
+
+  /** The session's rights; none before authentication. */
+  get capabilities(): Capabilities | undefined {
+    return this.principalValue?.capabilities;
+  }
+
+  get visibility(): Visibility | null {
+    return this.visibilityValue;
+  }
+
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Encodes and sends a message; false when the connection is gone or refused it. */
+  send(message: Message): boolean {
+    if (this.state === 'closed') return false;
+    const sent = this.connection.send(encodeMessage(message));
+    if (!sent.ok) {
+      this.log.warn({ code: sent.error.code, type: message.type }, 'send failed');
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends a frame already encoded (snapshot chunks); false when the connection refused it. */
+  sendFrame(frame: Uint8Array): boolean {
+    if (this.state === 'closed') return false;
+    return this.connection.send(frame).ok;
+  }
+
+  /** Answers a request with an error, logged at a level that fits who is at fault. */
+  sendError(error: DistSpaceError, requestId?: number): void {
+    this.log.info({ code: error.code, requestId }, error.message);
+    this.send({
+      type: 'Error',
+      error: errorToPayload(error),
+      ...(requestId !== undefined ? { requestId } : {}),
+    });
+  }
+
+  /** The workspace dropped this session. */
+  detach(workspace: string, error: DistSpaceError): void {
+    this.workspaces.detached(workspace);
+    this.sendError(error);
+  }
+
+  /** Says goodbye with a reason and closes the connection. */
+  close(error: DistSpaceError): void {
+    if (this.state === 'closed') return;
+    this.send({ type: 'Goodbye', error: errorToPayload(error) });
+    this.connection.close(error.code, error.message);
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    this.lastActivity = Date.now();
+    const decoded = decodeMessage(frame, this.ctx.protocolLimits);
+    if (!decoded.ok) {
+      if (this.state !== 'ready') {
+        this.refuse(decoded.error);
+        return;
+      }
+      this.countError();
+      this.sendError(decoded.error);
+      return;
+    }
+    const message = decoded.value;
+    if (message.type === 'Ping') {
+      this.send({ type: 'Pong', nonce: message.nonce });
+      return;
+    }
+    if (message.type === 'Pong') return;
+    if (!maySend(message.type, 'client')) {
+      this.countError();
+      this.sendError(
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `${message.type} is a message only the server sends.`,
+          {
+            type: message.type,
+          },
+        ),
+      );
+      return;
+    }
+    this.chain = this.chain
+      .then(() => this.handle(message))
+      .catch((e: unknown) => this.internal(e));
+  }
+
+  private async handle(message: Message): Promise<void> {
+    if (this.state === 'closed') return;
+    if (message.type === 'Hello') return this.hello(message);
+    if (this.state !== 'ready') {
+      this.refuse(
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `The first message must be Hello, not ${message.type}.`,
+        ),
+      );
+      return;
+    }
+    const expired = checkNotExpired(this.principalValue!);
+    if (!expired.ok) {
+      this.close(expired.error);
+      return;
+    }
+    switch (message.type) {
+      case 'Open':
+      case 'Catchup':
+      case 'Leave':
+      case 'Submit':
+      case 'Presence':
+        return this.workspaces.handle(message);
+      case 'ListSessions':
+      case 'Kick':
+      case 'Stats':
+      case 'TailLog':
+        return this.ctx.admin.handle(this, message);
+      default:
+        this.sendError(
+          new DistSpaceError('PROTOCOL_VIOLATION', `${message.type} is not expected here.`, {
+            type: message.type,
+          }),
+        );
+    }
+  }
+
+  private async hello(message: MessageOf<'Hello'>): Promise<void> {
+    if (this.state !== 'hello') {
+      this.countError();
+      this.sendError(
+        new DistSpaceError('PROTOCOL_VIOLATION', 'Hello was already sent on this connection.'),
+      );
+      return;
+    }
+    this.state = 'authenticating';
+    const version = negotiateVersion(message.version);
+    if (!version.ok) return this.refuse(version.error);
+    if (this.ctx.shuttingDown()) {
+      return this.refuse(
+        new DistSpaceError('SHUTTING_DOWN', 'The server is shutting down; connect again later.'),
+      );
+    }
+    const auth: Result<Principal> = await this.ctx.authenticator.authenticate(message.token);
+    if (!auth.ok) return this.refuse(auth.error);
+    // The connection may have closed while the token was checked.
+    if ((this.state as string) === 'closed') return;
+    const principal = auth.value;
+    this.principalValue = principal;
+    this.clientIdValue = message.clientId;
+    const caps = principal.capabilities;
+    this.visibilityValue = caps.readsEverything
+      ? null
+      : { file: (p) => caps.allows('read', p), dir: (p) => caps.mayList(p) };
+    this.state = 'ready';
+    this.connection.markReady();
+    this.log.info(
+      {
+        subject: principal.subject,
+        clientId: message.clientId,
+        agent: message.agent,
+        method: principal.method,
+      },
+      'session authenticated',
+    );
+    this.send({
+      type: 'Welcome',
+      version: PROTOCOL_VERSION,
+      sessionId: this.sessionId,
+      clientId: message.clientId,
+      subject: principal.subject,
+      heartbeatMs: this.ctx.heartbeatMs,
+      limits: this.ctx.wireLimits,
+    });
+  }
+
+  private refuse(error: DistSpaceError): void {
+    this.log.info({ code: error.code }, `refused: ${error.message}`);
+    this.send({ type: 'Refused', error: errorToPayload(error), serverVersion: PROTOCOL_VERSION });
+    this.state = 'closed';
+    this.connection.close(error.code, error.message);
+  }
+
+  private countError(): void {
+    if (++this.errors >= MAX_ERRORS) {
+      this.close(
+        new DistSpaceError(
+          'PROTOCOL_VIOLATION',
+          `The session sent ${MAX_ERRORS} bad messages and was closed.`,
+        ),
+      );
+    }
+  }
+
+  private internal(e: unknown): void {
+    this.log.error(
+      { err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) },
+      'handler failed',
+    );
+    this.sendError(
+      new DistSpaceError(
+        'INTERNAL_ERROR',
+        'The server failed to handle the message; it was not applied.',
+      ),
+    );
+  }
+}

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { MemoryOpLogStore, type OpLogStore } from '@dist-space/oplog-storage';
+import { openLmdbOpLogStore } from '@dist-space/oplog-storage-lmdb';
+import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import type { Listener } from '@dist-space/transport-adapters';
+import { listenTcp, listenWebSocket } from '@dist-space/transport-adapters/node';
+import type { Logger } from 'pino';
+import { setUpAuthentication } from './auth-setup.js';
+import type { ServerConfig } from './config.js';
+import { createLogger, LogRing } from './log.js';
+import { storeStorage } from './persistent-log.js';
+import { DistSpaceServer } from './server.js';
+
+/** A server started from a configuration, with where it listens. */
+export interface RunningServer {
+  readonly server: DistSpaceServer;
+  /** `ws://host:port/` or `wss://...`. */
+  readonly url: string;
+  /** `tcp://host:port`, when a TCP port was configured. */
+  readonly tcpUrl?: string;
+  /** The admin token made for development, when `auth.devToken` made one. */
+  readonly devToken?: string;
+  readonly logger: Logger;
+  /** Shuts the server down gracefully and closes the store. */
+  stop(reason?: string): Promise<void>;
+}
+
+async function openStore(config: ServerConfig): Promise<OpLogStore> {
+  if (config.store === 'memory') return new MemoryOpLogStore();
+  return openLmdbOpLogStore({ path: config.dataDir, create: true });
+}
+
+async function httpsServer(config: ServerConfig): Promise<HttpsServer | undefined> {
+  if (!config.tls) return undefined;
+  const read = async (path: string, what: string) => {
+    try {
+      return await readFile(path);
+    } catch (e) {
+      throw new DistSpaceError(
+        'INVALID_CONFIG',
+        `The TLS ${what} '${path}' cannot be read: ${(e as Error).message}`,
+      );
+    }
+  };
+  const server = createHttpsServer({
+    cert: await read(config.tls.certFile, 'certificate'),
+    key: await read(config.tls.keyFile, 'key'),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: config.host, port: config.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+/**
+ * Starts the reference server a configuration describes: the store (LMDB in `dataDir`, or
+ * memory), authentication, a WebSocket listener (TLS when a certificate is given) and, if asked,
+ * a TCP listener. `stop` shuts it down gracefully.
+ *
+ * @returns the running server, or `INVALID_CONFIG` / a store error saying why it cannot start
+ */
+export async function startServer(
+  config: ServerConfig,
+  options: { readonly logDestination?: null } = {},
+): Promise<Result<RunningServer>> {
+  const ring = new LogRing();
+  const logger = createLogger({
+    level: config.logLevel,
+    ring,
+    ...(options.logDestination === null ? { destination: null } : {}),
+  });
+  const listeners: Listener[] = [];
+  let store: OpLogStore | undefined;
+  let https: HttpsServer | undefined;
+  try {
+    const auth = await setUpAuthentication(config.auth, config.dataDir);
+    if (!auth.ok) return auth;
+    store = await openStore(config);
+    const server = new DistSpaceServer({
+      authenticator: auth.value.authenticator,
+      storage: storeStorage(store, {
+        snapshotEveryRevisions: config.persistence.snapshotEveryRevisions,
+        retainRevisions: config.persistence.retainRevisions,
+        recentWindow: config.limits.recentWindow,
+        onBackgroundError: (e) =>
+          logger.error({ code: e.code, err: e.message }, 'background snapshot failed'),
+      }),
+      limits: config.limits,
+      connection: config.connection,
+      logger,
+      logRing: ring,
+    });
+    https = await httpsServer(config);
+    const ws = await listenWebSocket({
+      ...server.listenerOptions(),
+      host: config.host,
+      port: config.port,
+      ...(https ? { server: https } : {}),
+    });
+    listeners.push(ws);
+    server.attach(ws);
+    const address = https?.address();
+    const port = typeof address === 'object' && address !== null ? address.port : ws.port;
+    const url = `${https ? 'wss' : 'ws'}://${config.host}:${port}/`;
+    let tcpUrl: string | undefined;
+    if (config.tcpPort !== null) {
+      const tcp = await listenTcp({
+        ...server.listenerOptions(),
+        host: config.host,
+        port: config.tcpPort,
+      });
+      listeners.push(tcp);
+      server.attach(tcp);
+      tcpUrl = `tcp://${config.host}:${tcp.port}`;
+    }
+    const openedStore = store;
+    const openedHttps = https;
+    return ok({
+      server,
+      url,
+      ...(tcpUrl ? { tcpUrl } : {}),
+      ...(auth.value.devToken ? { devToken: auth.value.devToken } : {}),
+      logger,
+      async stop(reason) {
+        await server.close(reason);
+        await openedStore.close();
+        if (openedHttps) await new Promise<void>((resolve) => openedHttps.close(() => resolve()));
+      },
+    });
+  } catch (e) {
+    await Promise.allSettled(listeners.map((l) => l.close()));
+    await store?.close().catch(() => undefined);
+    https?.close();
+    if (e instanceof DistSpaceError) return err(e);
+    const error = e as NodeJS.ErrnoException;
+    return err(
+      new DistSpaceError('INVALID_CONFIG', `The server could not start: ${error.message}`, {
+        ...(error.code ? { cause: error.code } : {}),
+      }),
+    );
+  }
+}

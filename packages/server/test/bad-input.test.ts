@@ -1,0 +1,207 @@
+import { MESSAGE_TYPES } from '@dist-space/protocol';
+import { encode } from '@msgpack/msgpack';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build, startTestServer, TestClient, type TestServer } from './support/harness.js';
+
+// Bad input on a live server: every client message with fields of the wrong type, unknown type
+// ids, malformed frames, ops out of range, oversized frames. The server stays up, the session
+// gets its documented error and lives on (unless it broke framing or limits), and other
+// sessions keep working.
+
+let s: TestServer;
+let bystander: TestClient;
+beforeEach(async () => {
+  s = await startTestServer({ connection: { maxFrameSize: 64 * 1024 } });
+  bystander = await TestClient.session(s, 'bystander');
+  await bystander.open('w');
+});
+afterEach(() => s.stop());
+
+/** The bystander can still work: open, submit, and get its ack. */
+async function bystanderStillWorks(): Promise<void> {
+  const { state, revision } = await bystander.open('w', false);
+  const name = `f${revision}-${Math.random().toString(36).slice(2)}`;
+  const reply = await bystander.submit(
+    'w',
+    revision,
+    build(state, 'bystander', (b) => void b.createFile(name, '')),
+  );
+  expect(reply.type).toBe('Ack');
+}
+
+/** A payload of every client message's fields, each with a value of the wrong type. */
+const WRONG = {
+  requestId: 'x',
+  workspace: 42,
+  create: 'yes',
+  baseRevision: -1,
+  clientId: {},
+  seq: 1.5,
+  change: 'nope',
+  sinceRevision: [],
+  revision: null,
+  files: 3,
+  state: 'big',
+  sessionId: 7,
+  reason: 9,
+  limit: 'all',
+  nonce: 'n',
+  version: 'one',
+  positionEncoding: 'utf-8',
+  token: 5,
+  agent: [],
+};
+
+describe('bad input on a live server', () => {
+  const clientTypes = Object.values(MESSAGE_TYPES).filter(
+    (spec) => spec.direction !== 'server-to-client' && spec.name !== 'Hello',
+  );
+
+  it.each(clientTypes.map((spec) => [spec.name, spec.id] as const))(
+    'answers %s with wrong field types with INVALID_PAYLOAD and carries on',
+    async (_name, id) => {
+      const c = await TestClient.session(s, 'fuzzy');
+      c.sendRaw(encode([id, WRONG]));
+      const reply = await c.next('Error');
+      expect(reply.error.code).toBe('INVALID_PAYLOAD');
+      c.send({ type: 'Ping', nonce: 1 });
+      expect((await c.next('Pong')).nonce).toBe(1);
+      await bystanderStillWorks();
+    },
+  );
+
+  it('answers an unknown type id with UNKNOWN_TYPE and a frame that is not msgpack with MALFORMED_FRAME', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    c.sendRaw(encode([99, {}]));
+    expect((await c.next('Error')).error.code).toBe('UNKNOWN_TYPE');
+    c.sendRaw(new Uint8Array([0xc1, 0xff, 0x00]));
+    expect((await c.next('Error')).error.code).toBe('MALFORMED_FRAME');
+    c.sendRaw(encode('not an envelope'));
+    expect((await c.next('Error')).error.code).toBe('MALFORMED_FRAME');
+    c.send({ type: 'Ping', nonce: 2 });
+    expect((await c.next('Pong')).nonce).toBe(2);
+  });
+
+  it('refuses a server-only message from a client with PROTOCOL_VIOLATION', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    c.send({ type: 'Ack', workspace: 'w', seq: 1, revision: 1 });
+    expect((await c.next('Error')).error.code).toBe('PROTOCOL_VIOLATION');
+  });
+
+  it('refuses anything before Hello and closes the connection', async () => {
+    const c = await TestClient.connect(s);
+    c.send({ type: 'Open', requestId: 1, workspace: 'w' });
+    expect((await c.next('Refused')).error.code).toBe('PROTOCOL_VIOLATION');
+    expect(await c.closed()).toBe('PROTOCOL_VIOLATION');
+    const garbage = await TestClient.connect(s);
+    garbage.sendRaw(new Uint8Array([1, 2, 3, 4]));
+    expect(await garbage.closed()).toMatch(/MALFORMED_FRAME|UNKNOWN_TYPE|INVALID_PAYLOAD/);
+    await bystanderStillWorks();
+  });
+
+  it('refuses an unknown protocol major version, naming both versions', async () => {
+    const c = await TestClient.connect(s);
+    c.send({ type: 'Hello', version: [9, 0], positionEncoding: 'utf-16', clientId: 'future' });
+    const refused = await c.next('Refused');
+    expect(refused.error.message).toContain('9.0');
+    expect(refused.error.message).toContain('1.0');
+    expect(refused.serverVersion).toEqual([1, 0]);
+  });
+
+  it('rejects ops out of range, or on files that do not exist, with nothing applied', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    const { state, revision } = await c.open('w', false);
+    const made = build(state, c.clientId, (b) => void b.createFile('short.txt', 'abc'));
+    expect((await c.submit('w', revision, made)).type).toBe('Ack');
+    const after = (await c.open('w', false)).state;
+    const id = after.resolve('short.txt');
+    if (!id.ok) throw id.error;
+    const cases: Array<[string, unknown[]]> = [
+      [
+        'OUT_OF_RANGE',
+        [{ type: 'edit', id: id.value.id, change: [{ type: 'insert', pos: 99, text: 'x' }] }],
+      ],
+      [
+        'NOT_FOUND',
+        [{ type: 'edit', id: 'nobody:1', change: [{ type: 'insert', pos: 0, text: 'x' }] }],
+      ],
+    ];
+    for (const [code, change] of cases) {
+      c.send({
+        type: 'Submit',
+        workspace: 'w',
+        baseRevision: revision + 1,
+        clientId: c.clientId,
+        seq: c.nextSeq(),
+        change: change as never,
+      });
+      expect((await c.next('Reject')).error.code).toBe(code);
+    }
+    const base = await c.open('w', false);
+    const ahead = await c.submit('w', base.revision + 5, []);
+    expect(ahead.type === 'Reject' && ahead.error.code).toBe('INVALID_REVISION');
+    expect((await c.open('w', false)).state.read('short.txt')).toEqual({ ok: true, value: 'abc' });
+  });
+
+  it('rejects a submit to a workspace the session has not opened, and under another client id', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    expect(await c.submit('w', 0, [])).toMatchObject({
+      type: 'Reject',
+      error: { code: 'NOT_OPEN' },
+    });
+    await c.open('w', false);
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: 0,
+      clientId: 'someone-else',
+      seq: 50,
+      change: [],
+    });
+    expect((await c.next('Reject')).error.code).toBe('PROTOCOL_VIOLATION');
+  });
+
+  it('closes a connection that sends a frame over the limit with LIMIT_EXCEEDED, and only that one', async () => {
+    const c = await TestClient.session(s, 'big');
+    const { state, revision } = await c.open('w', false);
+    const huge = build(
+      state,
+      c.clientId,
+      (b) => void b.createFile('huge.txt', 'x'.repeat(100 * 1024)),
+    );
+    c.sendRaw(
+      new Uint8Array(
+        encode([
+          20,
+          { workspace: 'w', baseRevision: revision, clientId: c.clientId, seq: 1, change: huge },
+        ]),
+      ),
+    );
+    expect(await c.closed()).toBe('LIMIT_EXCEEDED');
+    await bystanderStillWorks();
+  });
+
+  it('rate-limits a session that submits faster than its limit', async () => {
+    await s.stop();
+    s = await startTestServer({ limits: { submitsPerSecond: 5, submitBurst: 5 } });
+    const c = await TestClient.session(s, 'flood');
+    const { revision } = await c.open('w');
+    for (let i = 0; i < 20; i++) {
+      c.send({
+        type: 'Submit',
+        workspace: 'w',
+        baseRevision: revision,
+        clientId: c.clientId,
+        seq: i + 1,
+        change: [],
+      });
+    }
+    const replies = [];
+    for (let i = 0; i < 20; i++) replies.push(await c.next(['Ack', 'Reject']));
+    const limited = replies.filter((r) => r.type === 'Reject' && r.error.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    bystander = await TestClient.session(s, 'bystander');
+    await bystander.open('w');
+    await bystanderStillWorks();
+  });
+});

@@ -1,0 +1,251 @@
+import { MemoryOpLogStore } from '@dist-space/oplog-storage';
+import { del, insert } from '@dist-space/ot-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { build, lmdbDir, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import { canonical, MiniClient } from './support/mini-client.js';
+
+// End to end over real sockets on 127.0.0.1: raw protocol clients against a running server.
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.stop()));
+  servers = [];
+});
+
+async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  const s = await startTestServer(options);
+  servers.push(s);
+  return s;
+}
+
+/** A tiny seeded random source, so a failing run can be repeated. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function settle(clients: MiniClient[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const c of clients) c.pump();
+    const revisions = new Set(clients.map((c) => c.revision));
+    if (clients.every((c) => c.idle) && revisions.size === 1) return;
+    if (Date.now() > deadline)
+      throw new Error(`clients did not settle: ${[...revisions].join(', ')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe.each(['ws', 'tcp'] as const)('over %s', (via) => {
+  it('converges three clients typing into the same files with the server state', async () => {
+    const s = await server();
+    const seed = Date.now() % 100_000;
+    const rand = random(seed);
+    const setup = await TestClient.session(s, 'alice', { via, clientId: 'setup' });
+    const initial = await setup.open('shared');
+    const files = build(initial.state, 'setup', (b) => {
+      b.createDir('src');
+      b.createFile('src/a.ts', 'export const a = 1;\n');
+      b.createFile('README.md', '# Shared\n');
+    });
+    expect((await setup.submit('shared', initial.revision, files)).type).toBe('Ack');
+    setup.close();
+
+    const clients: MiniClient[] = [];
+    for (const name of ['ann', 'bob', 'cyd']) {
+      const c = await TestClient.session(s, name, { via, clientId: `${name}-${via}` });
+      clients.push(new MiniClient(c, 'shared', await c.open('shared')));
+    }
+    for (let step = 0; step < 150; step++) {
+      const c = clients[Math.floor(rand() * clients.length)]!;
+      c.pump();
+      const path = rand() < 0.6 ? 'src/a.ts' : 'README.md';
+      const text = c.state.readText(path);
+      if (!text.ok) throw text.error;
+      const length = text.value.length;
+      const pos = Math.floor(rand() * (length + 1));
+      const ops =
+        rand() < 0.75 || length === 0
+          ? [insert(pos, `${c.client.clientId[0]}${step} `)]
+          : [del(Math.min(pos, length - 1), 1)];
+      c.local(build(c.state, c.client.clientId, (b) => void b.edit(path, ops)));
+      if (rand() < 0.3) await new Promise((r) => setTimeout(r, 1));
+    }
+    await settle(clients);
+    const check = await TestClient.session(s, 'checker', { via });
+    const truth = await check.open('shared', false);
+    for (const c of clients) {
+      expect(canonical(c.state), `seed ${seed}`).toBe(canonical(truth.state));
+      expect(c.revision).toBe(truth.revision);
+    }
+    expect(truth.revision).toBe(1 + clients.reduce((n, c) => n + c.acked, 0));
+  });
+});
+
+describe('exactly once', () => {
+  it('answers a resubmission after a dropped connection with the original ack, never a second commit', async () => {
+    const s = await server();
+    const first = await TestClient.session(s, 'alice', { clientId: 'alice-laptop' });
+    const { state, revision } = await first.open('w');
+    const change = build(state, 'alice-laptop', (b) => void b.createFile('notes.md', 'hello'));
+    first.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision,
+      clientId: 'alice-laptop',
+      seq: 7,
+      change,
+    });
+    first.connection.terminate('CONNECTION_CLOSED', 'the network dropped');
+
+    const again = await TestClient.session(s, 'alice', { clientId: 'alice-laptop' });
+    await again.open('w');
+    const ack = await again.submit('w', revision, change, 7);
+    expect(ack).toMatchObject({ type: 'Ack', seq: 7, revision: 1 });
+    const twice = await again.submit('w', revision, change, 7);
+    expect(twice).toMatchObject({ type: 'Ack', revision: 1 });
+    const check = await TestClient.session(s, 'bob');
+    const truth = await check.open('w', false);
+    expect(truth.revision).toBe(1);
+    expect(truth.state.read('notes.md')).toEqual({ ok: true, value: 'hello' });
+  });
+
+  it('catches a reconnecting client up from its last revision', async () => {
+    const s = await server();
+    const a = await TestClient.session(s, 'alice');
+    const { state } = await a.open('w');
+    await a.submit(
+      'w',
+      0,
+      build(state, a.clientId, (b) => void b.createFile('f', 'x')),
+    );
+    const b = await TestClient.session(s, 'bob');
+    const opened = await b.open('w');
+    await a.submit(
+      'w',
+      1,
+      build(opened.state, a.clientId, (x) => void x.edit('f', [insert(1, 'y')]), 10),
+    );
+    const c = await TestClient.session(s, 'carol');
+    c.send({ type: 'Catchup', requestId: 5, workspace: 'w', sinceRevision: 1 });
+    const changes = await c.next('Changes');
+    expect(changes).toMatchObject({ requestId: 5, fromRevision: 1, toRevision: 2 });
+    expect(changes.changes.map((x) => x.revision)).toEqual([2]);
+    // Now following: the next change arrives as a broadcast.
+    await a.submit(
+      'w',
+      2,
+      build(opened.state, a.clientId, (x) => void x.edit('f', [insert(0, 'z')]), 20),
+    );
+    expect((await c.next('Broadcast')).revision).toBe(3);
+  });
+});
+
+describe('restart', () => {
+  it('serves the same state from its data directory and still dedupes resubmissions', async () => {
+    const data = await lmdbDir();
+    try {
+      let s = await startTestServer({ store: await data.open() });
+      const a = await TestClient.session(s, 'alice', { clientId: 'alice-1' });
+      const { state } = await a.open('durable');
+      const change = build(state, 'alice-1', (b) => {
+        b.createDir('docs');
+        b.createFile('docs/a.md', 'persisted');
+      });
+      expect(await a.submit('durable', 0, change, 1)).toMatchObject({ type: 'Ack', revision: 1 });
+      const before = canonical((await a.open('durable')).state);
+      await s.stop();
+
+      s = await startTestServer({ store: await data.open() });
+      servers.push(s);
+      const again = await TestClient.session(s, 'alice', { clientId: 'alice-1' });
+      const reopened = await again.open('durable', false);
+      expect(reopened.revision).toBe(1);
+      expect(canonical(reopened.state)).toBe(before);
+      expect(await again.submit('durable', 0, change, 1)).toMatchObject({
+        type: 'Ack',
+        revision: 1,
+      });
+      expect((await again.open('durable', false)).revision).toBe(1);
+    } finally {
+      await Promise.all(servers.map((x) => x.stop()));
+      servers = [];
+      await data.cleanup();
+    }
+  });
+});
+
+describe('rebase', () => {
+  it('asks a client whose base is older than the retained log to rebase, and takes the rebased change', async () => {
+    const s = await server({
+      persistence: { snapshotEveryRevisions: 5, retainRevisions: 5, recentWindow: 5 },
+      limits: { recentWindow: 5 },
+    });
+    const a = await TestClient.session(s, 'alice');
+    let { state, revision } = await a.open('w');
+    let next = 1;
+    const created = build(state, a.clientId, (b) => void b.createFile('f.txt', ''), next++);
+    revision = ((await a.submit('w', revision, created)) as { revision: number }).revision;
+    const stale = await TestClient.session(s, 'bob');
+    const old = await stale.open('w', false);
+    for (let i = 0; i < 30; i++) {
+      ({ state } = await a.open('w', false));
+      const ack = await a.submit(
+        'w',
+        revision,
+        build(state, a.clientId, (b) => void b.edit('f.txt', [insert(0, 'a')]), next++),
+      );
+      revision = (ack as { revision: number }).revision;
+    }
+    await new Promise((r) => setTimeout(r, 50)); // the background snapshot and truncation
+    const pending = build(old.state, 'bob', (b) => void b.edit('f.txt', [insert(0, 'B')]));
+    const reply = await stale.submit('w', old.revision, pending);
+    expect(reply.type).toBe('Reject');
+    if (reply.type === 'Reject') {
+      expect(reply.error.code).toBe('REBASE_REQUIRED');
+      expect(reply.error.details).toMatchObject({ workspace: 'w' });
+    }
+    const fresh = await stale.open('w', false);
+    const rebased = build(fresh.state, 'bob', (b) => void b.edit('f.txt', [insert(0, 'B')]), 100);
+    expect((await stale.submit('w', fresh.revision, rebased)).type).toBe('Ack');
+    const final = await a.open('w', false);
+    expect(final.state.read('f.txt')).toEqual({ ok: true, value: `B${'a'.repeat(30)}` });
+  });
+});
+
+describe('shutdown', () => {
+  it('lets a commit in progress finish and acknowledges it before saying goodbye', async () => {
+    const store = new MemoryOpLogStore();
+    // A slow disk: every commit takes 150 ms, so the change is mid-commit when shutdown starts.
+    const append = store.append.bind(store);
+    store.append = async (ws, changes) => {
+      await new Promise((r) => setTimeout(r, 150));
+      return append(ws, changes);
+    };
+    const s = await startTestServer({ store });
+    const a = await TestClient.session(s, 'alice');
+    const { state } = await a.open('w');
+    a.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: 0,
+      clientId: a.clientId,
+      seq: 1,
+      change: build(state, a.clientId, (b) => void b.createFile('x', 'y')),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = s.stop(false);
+    expect(await a.next('Ack')).toMatchObject({ seq: 1, revision: 1 });
+    expect((await a.next('Goodbye')).error.code).toBe('SHUTTING_DOWN');
+    await stopping;
+    expect(await a.closed()).toBe('SHUTTING_DOWN');
+    expect(await store.lastRevision('w')).toBe(1);
+    await store.close();
+  });
+});

@@ -1,0 +1,302 @@
+import { insert } from '@dist-space/ot-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build, startTestServer, TestClient, type TestServer, token } from './support/harness.js';
+
+// One test per permission rule, against a live server: the session's scopes decide what it may
+// open, read, change and administer, on the paths as they are when the change applies.
+
+let s: TestServer;
+let admin: TestClient;
+const ALL = ['read:**', 'write:**', 'create:**', 'delete:**', 'admin'];
+
+beforeEach(async () => {
+  s = await startTestServer();
+  admin = await TestClient.session(s, 'admin', { scopes: ALL, clientId: 'admin' });
+  const { state } = await admin.open('w');
+  const seedChange = build(state, 'admin', (b) => {
+    b.createDir('src');
+    b.createFile('src/a.ts', 'a');
+    b.createDir('lib');
+    b.createFile('lib/b.ts', 'b');
+    b.createDir('secret');
+    b.createFile('secret/key.pem', 'KEY');
+    b.createDir('caf\u00e9');
+    b.createFile('caf\u00e9/menu.md', 'menu');
+  });
+  expect((await admin.submit('w', 0, seedChange)).type).toBe('Ack');
+});
+afterEach(() => s.stop());
+
+async function as(scopes: string[], clientId: string) {
+  const c = await TestClient.session(s, clientId, { scopes, clientId });
+  const opened = await c.open('w', false);
+  return { c, ...opened };
+}
+
+async function expectDenied(
+  c: TestClient,
+  revision: number,
+  change: Parameters<TestClient['submit']>[2],
+  path: string,
+) {
+  const reply = await c.submit('w', revision, change);
+  expect(reply.type).toBe('Reject');
+  if (reply.type !== 'Reject') return;
+  expect(reply.error.code).toBe('PERMISSION_DENIED');
+  expect(reply.error.details).toMatchObject({ path });
+}
+
+describe('permissions on a live server', () => {
+  it('rejects an edit outside the write scope whole, naming the path and the missing scope', async () => {
+    const { c, state, revision } = await as(['read:**', 'write:src/**'], 'w1');
+    const change = build(state, 'w1', (b) => {
+      b.edit('src/a.ts', [insert(0, 'ok')]);
+      b.edit('lib/b.ts', [insert(0, 'no')]);
+    });
+    const reply = await c.submit('w', revision, change);
+    expect(reply).toMatchObject({ type: 'Reject', error: { code: 'PERMISSION_DENIED' } });
+    if (reply.type === 'Reject') {
+      expect(reply.error.details).toMatchObject({
+        path: 'lib/b.ts',
+        missingScope: 'write:lib/b.ts',
+      });
+    }
+    // Nothing of it was applied: src/a.ts is unchanged.
+    expect((await c.open('w', false)).state.read('src/a.ts')).toEqual({ ok: true, value: 'a' });
+  });
+
+  it('lets a deny scope win over a grant', async () => {
+    const { c, state, revision } = await as(['read:**', 'write:**', '!write:secret/**'], 'w2');
+    await expectDenied(
+      c,
+      revision,
+      build(state, 'w2', (b) => void b.edit('secret/key.pem', [insert(0, 'x')])),
+      'secret/key.pem',
+    );
+  });
+
+  it('needs delete on the source of a rename: no renaming out of a scope', async () => {
+    const { c, state, revision } = await as(['read:**', 'create:**', 'delete:lib/**'], 'w3');
+    await expectDenied(
+      c,
+      revision,
+      build(state, 'w3', (b) => void b.rename('src/a.ts', 'lib/a.ts')),
+      'src/a.ts',
+    );
+  });
+
+  it('needs create on the target of a rename: no renaming into a forbidden path', async () => {
+    const { c, state, revision } = await as(['read:**', 'create:lib/**', 'delete:**'], 'w4');
+    await expectDenied(
+      c,
+      revision,
+      build(state, 'w4', (b) => void b.rename('lib/b.ts', 'src/b.ts')),
+      'src/b.ts',
+    );
+    const ok = await c.submit(
+      'w',
+      revision,
+      build(state, 'w4', (b) => void b.rename('src/a.ts', 'lib/a.ts')),
+    );
+    expect(ok.type).toBe('Ack');
+  });
+
+  it('needs the right on every path a directory operation touches', async () => {
+    const { c, state, revision } = await as(['read:**', 'delete:src', 'delete:lib/**'], 'w5');
+    // Deleting src also deletes src/a.ts, which delete:src does not cover.
+    await expectDenied(
+      c,
+      revision,
+      build(state, 'w5', (b) => void b.delete('src')),
+      'src/a.ts',
+    );
+    expect(
+      (
+        await c.submit(
+          'w',
+          revision,
+          build(state, 'w5', (b) => void b.delete('lib')),
+        )
+      ).type,
+    ).toBe('Ack');
+  });
+
+  it('checks an edit on the path it has after a concurrent rename moved it into a forbidden place', async () => {
+    const { c, state, revision } = await as(['read:**', 'write:src/**'], 'w6');
+    const editBeforeRename = build(state, 'w6', (b) => void b.edit('src/a.ts', [insert(1, '!')]));
+    const rename = build(state, 'admin', (b) => void b.rename('src', 'secret/src'), 100);
+    expect((await admin.submit('w', revision, rename)).type).toBe('Ack');
+    await expectDenied(c, revision, editBeforeRename, 'secret/src/a.ts');
+  });
+
+  it('matches composed and decomposed spellings of a name as one (NFC), and refuses non-NFC names', async () => {
+    const { c, state, revision } = await as(['read:**', 'write:cafe\u0301/**', 'create:**'], 'w7');
+    const r = await c.submit(
+      'w',
+      revision,
+      build(state, 'w7', (b) => void b.edit('cafe\u0301/menu.md', [insert(0, '*')])),
+    );
+    expect(r.type).toBe('Ack');
+    // An op carrying a decomposed name is malformed: names travel in NFC.
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision + 1,
+      clientId: 'w7',
+      seq: 99,
+      change: [
+        {
+          type: 'createFile',
+          id: 'w7:50',
+          parent: 'root',
+          name: 'cafe\u0301.txt',
+          ancestors: [],
+          content: '',
+        },
+      ],
+    });
+    const error = await c.next(['Error', 'Reject']);
+    expect(error.error.code).toMatch(/INVALID_PAYLOAD|INVALID_PATH/);
+  });
+
+  it('refuses traversal spellings in names and treats %2e%2e as a literal name', async () => {
+    const { c, state, revision } = await as(['read:**', 'create:src/**'], 'w8');
+    for (const name of ['..', '.', 'a/b', 'a\\b', '']) {
+      c.send({
+        type: 'Submit',
+        workspace: 'w',
+        baseRevision: revision,
+        clientId: 'w8',
+        seq: c.nextSeq(),
+        change: [
+          {
+            type: 'createDir',
+            id: `w8:${c.nextSeq()}`,
+            parent: state.resolve('src').ok
+              ? (state.resolve('src') as { value: { id: string } }).value.id
+              : 'root',
+            name,
+            ancestors: [],
+          },
+        ],
+      });
+      const reply = await c.next(['Error', 'Reject']);
+      expect(reply.error.code, name).toMatch(/INVALID_PAYLOAD|INVALID_PATH/);
+    }
+    const literal = build(state, 'w8', (b) => void b.createDir('src/%2e%2e'), 500);
+    expect((await c.submit('w', revision, literal)).type).toBe('Ack');
+    const outside = build(state, 'w8', (b) => void b.createDir('%2e%2e'), 600);
+    await expectDenied(c, revision + 1, outside, '%2e%2e');
+  });
+
+  it('refuses every write message from a read-only session', async () => {
+    const { c, state, revision } = await as(['READ_ONLY'], 'ro');
+    const attempts = {
+      edit: build(state, 'ro', (b) => void b.edit('src/a.ts', [insert(0, 'x')])),
+      createFile: build(state, 'ro', (b) => void b.createFile('n.txt', '')),
+      createDir: build(state, 'ro', (b) => void b.createDir('d')),
+      delete: build(state, 'ro', (b) => void b.delete('lib/b.ts')),
+      move: build(state, 'ro', (b) => void b.rename('lib/b.ts', 'lib/c.ts')),
+    };
+    for (const [kind, change] of Object.entries(attempts)) {
+      const reply = await c.submit('w', revision, change);
+      expect(reply.type, kind).toBe('Reject');
+      if (reply.type === 'Reject') expect(reply.error.code, kind).toBe('PERMISSION_DENIED');
+    }
+    c.send({ type: 'Open', requestId: 9, workspace: 'brand-new', create: true });
+    expect((await c.next('Error')).error.code).toBe('PERMISSION_DENIED');
+    expect((await c.open('w', false)).revision).toBe(revision);
+  });
+
+  it('refuses every admin message from a session without the admin scope', async () => {
+    const { c } = await as(['read:**', 'write:**'], 'user');
+    const messages = [
+      { type: 'ListSessions', requestId: 1 },
+      { type: 'Kick', requestId: 2, sessionId: 'anything' },
+      { type: 'Stats', requestId: 3 },
+      { type: 'TailLog', requestId: 4, limit: 10 },
+    ] as const;
+    for (const m of messages) {
+      c.send(m);
+      const reply = await c.next('Error');
+      expect(reply).toMatchObject({ requestId: m.requestId, error: { code: 'PERMISSION_DENIED' } });
+      expect(reply.error.details).toMatchObject({ missingScope: 'admin' });
+    }
+  });
+
+  it('refuses an expired token, and a workspace the token does not list', async () => {
+    const expired = await TestClient.connect(s);
+    expired.send({
+      type: 'Hello',
+      version: [1, 0],
+      positionEncoding: 'utf-16',
+      clientId: 'late',
+      token: await token('late', ['read:**'], ['*'], -120),
+    });
+    expect((await expired.next('Refused')).error.code).toBe('AUTH_EXPIRED');
+    expect(await expired.closed()).toBe('AUTH_EXPIRED');
+
+    const none = await TestClient.connect(s);
+    none.send({ type: 'Hello', version: [1, 0], positionEncoding: 'utf-16', clientId: 'anon' });
+    expect((await none.next('Refused')).error.code).toBe('AUTH_REQUIRED');
+
+    const forged = await TestClient.connect(s);
+    forged.send({
+      type: 'Hello',
+      version: [1, 0],
+      positionEncoding: 'utf-16',
+      clientId: 'x',
+      token: 'a.b.c',
+    });
+    expect((await forged.next('Refused')).error.code).toBe('AUTH_INVALID');
+
+    const narrow = await TestClient.session(s, 'n', { workspaces: ['other-*'] });
+    narrow.send({ type: 'Open', requestId: 3, workspace: 'w' });
+    expect((await narrow.next('Error')).error.code).toBe('WORKSPACE_FORBIDDEN');
+  });
+
+  it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {
+    const { c, state } = await as(['read:src/**', 'read:lib/**', 'write:**'], 'viewer');
+    const paths = [...state.walk()].map((n) => state.pathOf(n.id)).sort();
+    expect(paths).toEqual(['lib', 'lib/b.ts', 'src', 'src/a.ts']);
+    const full = await admin.open('w', false);
+    // An edit to a hidden file arrives as an empty change (the revision still advances)...
+    await admin.submit(
+      'w',
+      full.revision,
+      build(full.state, 'admin', (b) => void b.edit('secret/key.pem', [insert(0, 'x')]), 200),
+    );
+    const hidden = await c.next('Broadcast');
+    expect(hidden.change).toEqual([]);
+    // ...a visible one as it is...
+    await admin.submit(
+      'w',
+      full.revision + 1,
+      build(full.state, 'admin', (b) => void b.edit('src/a.ts', [insert(0, 'y')]), 201),
+    );
+    expect((await c.next('Broadcast')).change).toHaveLength(1);
+    // ...and a file moved out of view is deleted from it.
+    await admin.submit(
+      'w',
+      full.revision + 2,
+      build(full.state, 'admin', (b) => void b.rename('lib/b.ts', 'secret/b.ts'), 202),
+    );
+    const moved = await c.next('Broadcast');
+    expect(moved.change.map((op) => op.type)).toEqual(['delete']);
+    // Presence in a hidden file is not forwarded to it.
+    const keyId = full.state.resolve('secret/key.pem');
+    const aId = full.state.resolve('src/a.ts');
+    if (!keyId.ok || !aId.ok) throw new Error('seed files missing');
+    admin.send({
+      type: 'Presence',
+      workspace: 'w',
+      revision: full.revision + 3,
+      files: {
+        [keyId.value.id]: { selections: [{ anchor: 0, head: 0 }] },
+        [aId.value.id]: { selections: [{ anchor: 1, head: 1 }] },
+      },
+    });
+    const presence = await c.next('Presence');
+    expect(Object.keys(presence.files)).toEqual([aId.value.id]);
+  });
+});

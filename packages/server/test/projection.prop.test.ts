@@ -1,0 +1,72 @@
+import { Capabilities } from '@dist-space/permissions';
+import {
+  applyWorkspaceChange,
+  createIdGenerator,
+  validateWorkspace,
+  Workspace,
+  type WorkspaceOp,
+} from '@dist-space/vfs-workspace';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  baseSeedsArb,
+  CharSource,
+  changeFromWsSeeds,
+  describeWorkspace,
+  wsSeedsArb,
+} from '../../vfs-workspace/test/support/workspace-arbs.js';
+import { projectChange, projectWorkspace, statesOf, type Visibility } from '../src/projection.js';
+
+// Read scopes over the names the workspace generator uses, so that grants and denies hit often.
+const SCOPE_SETS: readonly string[][] = [
+  ['read:**'],
+  ['read:a/**'],
+  ['read:**/*.ts'],
+  ['read:**', '!read:b/**'],
+  ['read:**', '!read:**/a.ts'],
+  ['read:a/b/**', 'read:é'],
+  ['read:**/a', '!read:a b/**'],
+  ['read:*'],
+];
+
+function visibilityOf(scopes: readonly string[]): Visibility {
+  const parsed = Capabilities.parse(scopes);
+  if (!parsed.ok) throw parsed.error;
+  const caps = parsed.value;
+  return { file: (p) => caps.allows('read', p), dir: (p) => caps.mayList(p) };
+}
+
+function build(seeds: Parameters<typeof changeFromWsSeeds>[1], from: Workspace, tag: string) {
+  const ids = createIdGenerator(tag);
+  return changeFromWsSeeds(from, seeds, ids, new CharSource());
+}
+
+function applyOrThrow(ws: Workspace, change: WorkspaceOp[]): Workspace {
+  const result = applyWorkspaceChange(ws, change);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+describe('projection of a change onto what a session may see', () => {
+  it('takes the projection of the state before to the projection of the state after', () => {
+    fc.assert(
+      fc.property(
+        baseSeedsArb,
+        wsSeedsArb(6),
+        fc.constantFrom(...SCOPE_SETS),
+        (baseSeeds, seeds, scopes) => {
+          const base = build(baseSeeds, Workspace.empty, 'base').after;
+          const { change, after } = build(seeds, base, 'c');
+          const visibility = visibilityOf(scopes);
+          const projected = projectChange(change, statesOf(base, change), visibility);
+          const start = projectWorkspace(base, visibility);
+          const result = applyOrThrow(start, projected);
+          expect(validateWorkspace(result)).toEqual([]);
+          expect(describeWorkspace(result)).toEqual(
+            describeWorkspace(projectWorkspace(after, visibility)),
+          );
+        },
+      ),
+    );
+  });
+});

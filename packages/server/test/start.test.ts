@@ -1,0 +1,258 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SERVER_CONFIG, parseCommandLine, readServerConfig } from '@dist-space/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestClient } from './support/harness.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+
+let dirs: string[] = [];
+let children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  children = [];
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  dirs = [];
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dist-space-start-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Starts the server binary and waits (bounded) until it prints where it listens. */
+function run(
+  args: string[],
+): Promise<{ child: ChildProcess; out: () => string; url: string; token?: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', bin, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let errOut = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    errOut += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no start within 20 s: ${out} ${errOut}`)),
+      20_000,
+    );
+    const check = () => {
+      const url = /listening on (wss?:\/\/\S+)/.exec(out)?.[1];
+      if (url && out.includes('Ctrl-C')) {
+        clearTimeout(timer);
+        const token = /development token[^\n]*\n\s+(\S+)/.exec(out)?.[1];
+        resolve({ child, out: () => out, url, ...(token ? { token } : {}) });
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}: ${out} ${errOut}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess, timeoutMs = 15_000): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('did not exit')), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+describe('dist-space-server (npm start)', () => {
+  it('starts on LMDB with a development token, serves a session, and stops cleanly on SIGINT', async () => {
+    const data = await tempDir();
+    const { child, url, token } = await run([
+      '--port',
+      '0',
+      '--data-dir',
+      data,
+      '--dev-token',
+      '--log-level',
+      'warn',
+    ]);
+    expect(token).toBeDefined();
+    const port = Number(new URL(url).port);
+    const client = await TestClient.connect({ wsUrl: url, tcpPort: 0 } as never);
+    const welcome = await client.hello(token);
+    expect(welcome.subject).toBe('developer');
+    const { revision } = await client.open('demo');
+    expect(revision).toBe(0);
+    expect(port).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect((await client.next('Goodbye')).error.code).toBe('SHUTTING_DOWN');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('refuses to start without any authentication configured, with exit code 2', async () => {
+    const data = await tempDir();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', bin, '--port', '0', '--data-dir', data],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    let errOut = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      errOut += d.toString();
+    });
+    expect(await exited(child)).toBe(2);
+    expect(errOut).toContain('No authentication is configured');
+  });
+
+  it('reads a config file, with the command line on top', async () => {
+    const data = await tempDir();
+    const file = join(data, 'config.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: 0,
+        store: 'memory',
+        auth: { devToken: true },
+        limits: { maxWorkspacesOpen: 5 },
+      }),
+    );
+    const { child, url } = await run([
+      '--config',
+      file,
+      '--data-dir',
+      data,
+      '--log-level',
+      'silent',
+    ]);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+});
+
+describe('configuration', () => {
+  it('reads every section and refuses unknown or mistyped settings by name', () => {
+    const good = readServerConfig({
+      port: 0,
+      tcpPort: 9000,
+      tls: { certFile: 'c.pem', keyFile: 'k.pem' },
+      auth: { jwtSecretFile: 's', anonymous: { scopes: ['read:**'], workspaces: ['demo'] } },
+      limits: { maxFilesPerWorkspace: 10 },
+      connection: { maxConnections: 5 },
+      persistence: { snapshotEveryRevisions: 10 },
+      logLevel: 'debug',
+    });
+    expect(good.ok && good.value).toMatchObject({
+      tcpPort: 9000,
+      limits: { maxFilesPerWorkspace: 10, maxChangeOps: DEFAULT_SERVER_CONFIG.limits.maxChangeOps },
+      connection: { maxConnections: 5 },
+    });
+    const cases: Array<[unknown, string]> = [
+      [{ prot: 1 }, "unknown setting 'prot'"],
+      [{ port: 70000 }, "'port'"],
+      [{ limits: { maxFiles: 1 } }, "unknown setting 'limits.maxFiles'"],
+      [{ limits: { maxFilesPerWorkspace: -1 } }, "'limits.maxFilesPerWorkspace'"],
+      [{ store: 'sqlite' }, "'store'"],
+      [{ logLevel: 'loud' }, "'logLevel'"],
+      [{ tls: { certFile: 'c' } }, "'tls.keyFile'"],
+      [[], 'must be an object'],
+    ];
+    for (const [input, message] of cases) {
+      const r = readServerConfig(input, DEFAULT_SERVER_CONFIG, 'test.json');
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('INVALID_CONFIG');
+        expect(r.error.message).toContain(message);
+        expect(r.error.message).toContain('test.json');
+      }
+    }
+  });
+
+  it('turns command-line flags into settings, and refuses unknown flags', () => {
+    const cli = parseCommandLine([
+      '--port',
+      '8080',
+      '--tls-cert',
+      'c',
+      '--tls-key',
+      'k',
+      '--allow-anonymous',
+      'read:**',
+    ]);
+    expect(cli.ok && cli.value.overrides).toEqual({
+      port: 8080,
+      tls: { certFile: 'c', keyFile: 'k' },
+      auth: { anonymous: { scopes: ['read:**'], workspaces: ['*'] } },
+    });
+    expect(parseCommandLine(['--bogus']).ok).toBe(false);
+    expect(parseCommandLine(['--port', 'eighty']).ok).toBe(false);
+    expect(parseCommandLine(['--tls-cert', 'only-cert']).ok).toBe(false);
+  });
+});
+
+describe('TLS', () => {
+  it('serves wss:// when given a certificate and key', async () => {
+    const { WebSocket } = await import('ws');
+    const { readFile } = await import('node:fs/promises');
+    const { encodeMessage, decodeMessage } = await import('@dist-space/protocol');
+    const data = await tempDir();
+    const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+    const { child, out, token } = await run([
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--data-dir',
+      data,
+      '--dev-token',
+      '--log-level',
+      'silent',
+      '--tls-cert',
+      `${fixtures}test-cert.pem`,
+      '--tls-key',
+      `${fixtures}test-key.pem`,
+    ]);
+    const url = /listening on (wss:\/\/\S+)/.exec(out())?.[1];
+    expect(url).toBeDefined();
+    const socket = new WebSocket(url!, { ca: await readFile(`${fixtures}test-cert.pem`) });
+    const reply = await new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reply over TLS')), 10_000);
+      socket.on('open', () =>
+        socket.send(
+          encodeMessage({
+            type: 'Hello',
+            version: [1, 0],
+            positionEncoding: 'utf-16',
+            clientId: 'tls',
+            token: token!,
+          }),
+        ),
+      );
+      socket.on('message', (data: Buffer) => {
+        clearTimeout(timer);
+        const decoded = decodeMessage(new Uint8Array(data));
+        resolve(decoded.ok ? decoded.value.type : decoded.error.code);
+      });
+      socket.on('error', reject);
+    });
+    expect(reply).toBe('Welcome');
+    socket.close();
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+});

@@ -1,0 +1,25 @@
+import type { Connection, Listener } from '../connection.js';
+import type { ConnectionOptions } from '../limits.js';
+import type { ConnectionManagerOptions } from '../manager.js';
+
+/** A client connection under test, and a way to make it stop reading (a slow consumer). */
+export interface ConformanceClient {
+  /** The client end of the connection. */
+  readonly connection: Connection;
+  /** Stops taking frames off the network, so that the server's send buffer grows. */
+  pauseReading(): void;
+  /** Reads again. */
+  resumeReading(): void;
+}
+
+/**
+ * What {@link runTransportConformance} needs from an adapter: a way to start a listener with
+ * given options and a way to connect a client to it. Every listener and client it makes is
+ * closed by the suite after each test.
+ */
+export interface TransportUnderTest {
+  /** Starts a listener with these options (limits, `sendPing`, `refusalFrame`). */
+  listen(options: ConnectionManagerOptions): Promise<Listener>;
+  /** Connects a client to `listener`. Throw if the connection cannot be opened. */
+  connect(listener: Listener, options: ConnectionOptions): Promise<ConformanceClient>;
+}

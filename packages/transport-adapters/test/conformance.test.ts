@@ -1,0 +1,73 @@
+import type { Result } from '@dist-space/ot-core';
+import { WebSocket } from 'ws';
+import { connectWebSocket, MemoryNetwork, type PausableConnection } from '../src/index.js';
+import {
+  connectNodeWebSocket,
+  connectTcp,
+  listenTcp,
+  listenWebSocket,
+  type TcpListener,
+} from '../src/node/index.js';
+import { type ConformanceClient, runTransportConformance } from '../src/testing/index.js';
+
+/** A client for the suite from a connection that can pause reading itself. */
+function pausable(result: Result<PausableConnection>): ConformanceClient {
+  if (!result.ok) throw result.error;
+  const connection = result.value;
+  return {
+    connection,
+    pauseReading: () => connection.pauseReading(),
+    resumeReading: () => connection.resumeReading(),
+  };
+}
+
+runTransportConformance('TCP', () => ({
+  listen: (options) => listenTcp(options),
+  async connect(listener, options) {
+    const { port } = listener as TcpListener;
+    return pausable(await connectTcp({ host: '127.0.0.1', port, ...options }));
+  },
+}));
+
+runTransportConformance('WebSocket (ws server, ws client)', () => ({
+  listen: (options) => listenWebSocket(options),
+  async connect(listener, options) {
+    return pausable(await connectNodeWebSocket(listener.address, options));
+  },
+}));
+
+runTransportConformance('WebSocket (ws server, browser adapter on the standard API)', () => ({
+  listen: (options) => listenWebSocket(options),
+  async connect(listener, options) {
+    // ws's client implements the standard WebSocket API; keep hold of the instance so that the
+    // test can pause it (the standard API itself has no way to stop reading).
+    let socket: WebSocket | undefined;
+    class TrackedWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        socket = this;
+      }
+    }
+    const result = await connectWebSocket(listener.address, {
+      ...options,
+      WebSocket: TrackedWebSocket,
+    });
+    if (!result.ok) throw result.error;
+    return {
+      connection: result.value,
+      pauseReading: () => socket?.pause(),
+      resumeReading: () => socket?.resume(),
+    };
+  },
+}));
+
+runTransportConformance('in-memory (latency 0-3 ms)', () => {
+  const network = new MemoryNetwork({ seed: 7, latencyMs: { min: 0, max: 3 } });
+  let listeners = 0;
+  return {
+    listen: async (options) => network.listen(`server-${listeners++}`, options),
+    async connect(listener, options) {
+      return pausable(await network.connect(listener.address, options));
+    },
+  };
+});
