@@ -12,26 +12,10 @@ import {
   workspaceToWire,
 } from '@dist-space/vfs-workspace';
 import { decode, encode } from '@msgpack/msgpack';
+import { collectGarbage, type Row, type SuiteOptions, timeContenders } from '../harness.js';
 
 // Costs of @dist-space/vfs-workspace on a workspace of 10,000 files in 1,000 directories. There
-// is no peer: no other library transforms concurrent changes over a whole file tree. Rows have
-// the shape of the benchmark harness's `Row`, so that a suite can return them as they are.
-
-/** One result, as the benchmark harness reports it. */
-export interface WorkspaceBenchRow {
-  name: string;
-  ours: number;
-  peers: Record<string, number>;
-  verified: boolean;
-  unit?: string;
-  notes?: string;
-}
-
-/** How to run: `smoke` proves the code runs (one run, small counts); `runs` timed runs per case. */
-export interface WorkspaceBenchOptions {
-  readonly smoke: boolean;
-  readonly runs: number;
-}
+// is no peer: no other library transforms concurrent changes over a whole file tree.
 
 const DIRS = 1_000;
 const FILES_PER_DIR = 10;
@@ -71,43 +55,24 @@ export function buildWorkspace(files = DIRS * FILES_PER_DIR): Workspace {
   return r.value;
 }
 
-function median(samples: number[]): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Times `fn` (one sample = one call) `runs` times after a warm-up; the median, in ms. */
-function time(runs: number, fn: () => void, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  collect?.();
+/** The median time of one call of `fn`, timed as the harness times every case. */
+function time(options: SuiteOptions, fn: () => void): number {
+  return timeContenders([{ name: 'ours', run: fn }], options).get('ours')!.median;
 }
 
 function heapUsed(): number {
-  gc();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 
 const round = (x: number, digits = 3) => Number(x.toPrecision(digits));
 
 /** Runs every case and returns its rows. */
-export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): WorkspaceBenchRow[] {
-  const runs = options.smoke ? 1 : options.runs;
-  const rows: WorkspaceBenchRow[] = [];
+export function workspaceRows(options: SuiteOptions): Row[] {
+  const rows: Row[] = [];
   const row = (name: string, ours: number, verified: boolean, unit?: string, notes?: string) =>
     rows.push({
-      name,
+      name: `workspace: ${name}`,
       ours: round(ours),
       peers: {},
       verified,
@@ -141,7 +106,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
 
   // A keystroke: one insert in one file, applied as a one-op workspace change.
   let typed = ws;
-  const perKeystroke = time(runs, () => {
+  const perKeystroke = time(options, () => {
     typed = ws;
     for (let i = 0; i < keystrokes; i++)
       typed = must(typed, [{ type: 'edit', id: file, change: [insert(i, 'x')] }]);
@@ -160,7 +125,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
     { type: 'edit', id, change: [insert(pos, 'y')] },
   ];
   let sameOut: WorkspaceOp[] = [];
-  const sameFile = time(runs, () => {
+  const sameFile = time(options, () => {
     for (let i = 0; i < keystrokes; i++)
       sameOut = transformWorkspaceChange(edit(file, 5), edit(file, 3), 'right').change;
   });
@@ -172,7 +137,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
     'µs',
   );
   let otherOut: WorkspaceOp[] = [];
-  const otherFile = time(runs, () => {
+  const otherFile = time(options, () => {
     for (let i = 0; i < keystrokes; i++)
       otherOut = transformWorkspaceChange(edit(file, 5), edit(other, 3), 'right').change;
   });
@@ -189,7 +154,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   createOne.createFile('top/d7/new.ts', 'x');
   const createChange = createOne.change;
   let created = ws;
-  const createTime = time(runs * 5, () => {
+  const createTime = time(options, () => {
     created = must(ws, createChange);
   });
   row(
@@ -202,14 +167,14 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   renameB.rename('top/d0', 'top/renamed');
   const rename = renameB.change;
   let renamed = ws;
-  const renameTime = time(runs * 5, () => {
+  const renameTime = time(options, () => {
     renamed = must(ws, rename);
   });
   const renameOk = renamed.read('top/renamed/f999.ts').ok && !renamed.resolve('top/d0').ok;
   row('apply a rename of a directory with 1,000 files', renameTime, renameOk);
 
   let keyAfterRename: WorkspaceOp[] = [];
-  const keyVsRename = time(runs, () => {
+  const keyVsRename = time(options, () => {
     for (let i = 0; i < keystrokes; i++)
       keyAfterRename = transformWorkspaceChange(edit('b:100000', 0), rename, 'right').change;
   });
@@ -221,7 +186,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   );
 
   let touched = 0;
-  const touchedTime = time(runs, () => {
+  const touchedTime = time(options, () => {
     const r = touchedPaths(ws, rename);
     touched = r.ok ? r.value.length : 0;
   });
@@ -251,7 +216,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   );
 
   let bytes = new Uint8Array();
-  const serialise = time(runs, () => {
+  const serialise = time(options, () => {
     bytes = encode(workspaceToWire(ws));
   });
   row(
@@ -263,7 +228,7 @@ export function runWorkspaceBenchmarks(options: WorkspaceBenchOptions): Workspac
   );
 
   let loaded: Workspace | undefined;
-  const load = time(runs, () => {
+  const load = time(options, () => {
     const r = parseWorkspace(decode(bytes), { maxNodes: 1_000_000 });
     loaded = r.ok ? r.value : undefined;
   });
