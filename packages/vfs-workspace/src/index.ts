@@ -68,6 +68,7 @@ export {
   type TransformNote,
   transformWorkspaceChange,
   transformWorkspaceX,
+  tryTransformWorkspaceChange,
   type WorkspaceTransformResult,
 } from './transform/transform.js';
 export type { DirNode, FileNode, TreeNode, WorkspaceTree } from './tree.js';

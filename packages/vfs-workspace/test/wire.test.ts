@@ -33,6 +33,14 @@ describe('wire forms of changes', () => {
     expect(code([1, 'a:1', 'nobody', 'd', []])).toBe('INVALID_OP');
     expect(code([1, 'a:1', 'root', '../d', []])).toBe('INVALID_PATH');
     expect(code([1, 'a:1', 'root', 'd', 'root'])).toBe('INVALID_OP');
+    // Chains that fit no workspace: above the root, not ending at it, repeating, or holding the node.
+    expect(code([1, 'a:1', 'root', 'd', ['b:1']])).toBe('INVALID_OP');
+    expect(code([1, 'a:1', 'b:1', 'd', ['b:2']])).toBe('INVALID_OP');
+    expect(code([1, 'a:1', 'b:1', 'd', ['b:1', 'root']])).toBe('INVALID_OP');
+    expect(code([1, 'a:1', 'b:1', 'd', ['a:1', 'root']])).toBe('INVALID_OP');
+    expect(code([1, 'a:1', 'a:1', 'd', ['root']])).toBe('INVALID_OP');
+    expect(code([3, 'a:1', 'root', 'd', [], 'a:1', 'd', ['root']])).toBe('INVALID_OP');
+    expect(code([1, 'a:1', 'b:1', 'd', ['b:2', 'root']])).toBe('ok');
     expect(code([1, 'a:1', 'root', 'd', Array(65).fill('root')])).toBe('INVALID_OP');
     expect(code([0, 'a:1', 'root', 'f', [], 'x'.repeat(11)], { maxFileSize: 10 })).toBe(
       'LIMIT_EXCEEDED',
