@@ -143,6 +143,8 @@ export class WorkspaceSequencer {
   /** Sequenced changes by client and seq, while they are in `recent`. */
   private readonly bySeq = new Map<string, Map<number, Pending>>();
   private readonly highest = new Map<string, number>();
+  /** The author of each client id seen, or null while the log holds none of its changes. */
+  private readonly owners = new Map<string, string | null>();
   private queue: Promise<unknown> = Promise.resolve();
   private commits: Promise<unknown> = Promise.resolve();
   private failure: DistSpaceError | undefined;
@@ -174,7 +176,7 @@ export class WorkspaceSequencer {
   /**
    * Sequences a change. Resolves once it is durable (or refused); never rejects.
    *
-   * @returns the outcome, or `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
+   * @returns the outcome, or `CLIENT_ID_TAKEN`, `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
    * `LIMIT_EXCEEDED`, an apply error (`NOT_FOUND`, `OUT_OF_RANGE`, ...), `STORE_FAILED` or
    * `SHUTTING_DOWN`
    */
@@ -235,6 +237,12 @@ export class WorkspaceSequencer {
   private async sequence(request: SubmitRequest): Promise<Result<Sequenced>> {
     if (this.closed) return err(shuttingDown(this.options.workspace));
     if (this.failure) return err(this.failure);
+    // Before dedupe: another user's Submit under this client id must not be acknowledged as a
+    // duplicate, nor make the owner's own next change one (a silent loss).
+    const owner = await this.ownerOf(request.clientId);
+    if (owner !== null && owner !== request.author) {
+      return err(clientIdTaken(request.clientId, this.options.workspace));
+    }
     const duplicate = await this.findDuplicate(request.clientId, request.seq);
     if (duplicate) return ok(duplicate);
 
@@ -375,6 +383,7 @@ export class WorkspaceSequencer {
       this.bySeq.set(entry.clientId, seqs);
     }
     seqs.set(entry.seq, { entry, durable });
+    if (!this.owners.get(entry.clientId)) this.owners.set(entry.clientId, entry.author);
     if ((this.highest.get(entry.clientId) ?? 0) < entry.seq)
       this.highest.set(entry.clientId, entry.seq);
   }
@@ -388,6 +397,26 @@ export class WorkspaceSequencer {
       if (seqs?.size === 0) this.bySeq.delete(old.clientId);
       excess--;
     }
+  }
+
+  /**
+   * The subject whose change first used `clientId` here, or null when none is sequenced; read
+   * from the log once per client id (so that a restart keeps it), from memory after.
+   */
+  private async ownerOf(clientId: string): Promise<string | null> {
+    const known = this.owners.get(clientId);
+    if (known !== undefined) return known;
+    let highest = this.highest.get(clientId);
+    if (highest === undefined) {
+      highest = (await this.log.highestSeq(clientId)) ?? 0;
+      this.highest.set(clientId, highest);
+    }
+    // The newest change is the one truncation keeps longest. Once truncation dropped all of a
+    // client's changes the owner is unknown, and the next new change claims the id again.
+    const owner =
+      highest > 0 ? ((await this.log.findBySeq(clientId, highest))?.author ?? null) : null;
+    this.owners.set(clientId, owner);
+    return owner;
   }
 
   /**
@@ -457,6 +486,15 @@ function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
 
 function duplicateOf(revision: number): SubmitOutcome {
   return { revision, duplicate: true, change: [], notes: [], crossedTreeOps: false };
+}
+
+/** The refusal of a client id that another subject's changes already use. */
+export function clientIdTaken(clientId: string, workspace?: string): DistSpaceError {
+  return new DistSpaceError(
+    'CLIENT_ID_TAKEN',
+    `Client id '${clientId}' belongs to another user${workspace === undefined ? '' : ` in workspace '${workspace}'`}; generate a fresh client id and connect again.`,
+    { clientId, ...(workspace === undefined ? {} : { workspace }) },
+  );
 }
 
 function shuttingDown(workspace: string): DistSpaceError {

@@ -55,6 +55,7 @@ export class DistSpaceServer {
   private readonly ring: LogRing;
   private readonly host: WorkspaceHost;
   private readonly sessions = new Map<string, Session>();
+  private readonly clients = new Map<string, Session>();
   private readonly listeners = new Set<Listener>();
   private readonly admin: AdminApi;
   private shuttingDown = false;
@@ -141,6 +142,7 @@ export class DistSpaceServer {
       logger: this.logger,
       admin: this.admin,
       sessions: this.sessions,
+      clients: this.clients,
       shuttingDown: () => this.shuttingDown,
     });
   }

@@ -23,6 +23,7 @@ import type { AdminApi } from './admin.js';
 import type { ServerLimits } from './limits.js';
 import type { Member } from './open-workspace.js';
 import type { Visibility } from './projection.js';
+import { clientIdTaken } from './sequencer.js';
 import { SessionWorkspaces } from './session-workspaces.js';
 import type { WorkspaceHost } from './workspace-host.js';
 
@@ -39,6 +40,8 @@ export interface SessionContext {
   readonly admin: AdminApi;
   /** Every live session by id, for the admin API. */
   readonly sessions: Map<string, Session>;
+  /** The live (authenticated) session of each client id. */
+  readonly clients: Map<string, Session>;
   readonly shuttingDown: () => boolean;
 }
 
@@ -77,6 +80,7 @@ export class Session implements Member {
     connection.onClose((info) => {
       this.state = 'closed';
       ctx.sessions.delete(this.sessionId);
+      if (ctx.clients.get(this.clientIdValue) === this) ctx.clients.delete(this.clientIdValue);
       this.workspaces.leaveAll();
       this.log.info({ code: info.code, initiator: info.initiator }, 'session closed');
     });
@@ -242,6 +246,22 @@ export class Session implements Member {
     // The connection may have closed while the token was checked.
     if ((this.state as string) === 'closed') return;
     const principal = auth.value;
+    // A client id names one running client: another user may not take it (its Submits would
+    // pass for the owner's), and the same user connecting again replaces a half-dead session.
+    const previous = this.ctx.clients.get(message.clientId);
+    if (previous?.ready) {
+      if (previous.subject !== principal.subject) {
+        return this.refuse(clientIdTaken(message.clientId));
+      }
+      previous.close(
+        new DistSpaceError(
+          'SESSION_REPLACED',
+          `A newer connection of client '${message.clientId}' took this session's place; close this one rather than reconnecting it.`,
+          { clientId: message.clientId },
+        ),
+      );
+    }
+    this.ctx.clients.set(message.clientId, this);
     this.principalValue = principal;
     this.clientIdValue = message.clientId;
     const caps = principal.capabilities;
