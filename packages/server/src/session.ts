@@ -66,6 +66,7 @@ export class Session implements Member {
   private state: 'hello' | 'authenticating' | 'ready' | 'closed' = 'hello';
   private chain: Promise<void> = Promise.resolve();
   private errors = 0;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly workspaces: SessionWorkspaces;
   readonly log: Logger;
 
@@ -79,6 +80,7 @@ export class Session implements Member {
     connection.onMessage((frame) => this.onFrame(frame));
     connection.onClose((info) => {
       this.state = 'closed';
+      clearTimeout(this.expiryTimer);
       ctx.sessions.delete(this.sessionId);
       if (ctx.clients.get(this.clientIdValue) === this) ctx.clients.delete(this.clientIdValue);
       this.workspaces.leaveAll();
@@ -270,6 +272,7 @@ export class Session implements Member {
       : { file: (p) => caps.allows('read', p), dir: (p) => caps.mayList(p) };
     this.state = 'ready';
     this.connection.markReady();
+    this.closeAtExpiry();
     this.log.info(
       {
         subject: principal.subject,
@@ -288,6 +291,23 @@ export class Session implements Member {
       heartbeatMs: this.ctx.heartbeatMs,
       limits: this.ctx.wireLimits,
     });
+  }
+
+  /**
+   * Ends the session when its token expires: checking only the messages it sends would let a
+   * silent session go on receiving Broadcasts and Presence with an expired token.
+   */
+  private closeAtExpiry(): void {
+    const expiresAt = this.principalValue?.expiresAt;
+    if (expiresAt === undefined || this.state === 'closed') return;
+    // setTimeout waits at most 2^31 - 1 ms (about 24.8 days); a later expiry re-arms.
+    const wait = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(() => {
+      const valid = checkNotExpired(this.principalValue!);
+      if (valid.ok) this.closeAtExpiry();
+      else this.close(valid.error);
+    }, wait);
+    this.expiryTimer.unref?.();
   }
 
   private refuse(error: DistSpaceError): void {

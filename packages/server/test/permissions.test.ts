@@ -1,6 +1,13 @@
 import { insert } from '@dist-space/ot-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build, startTestServer, TestClient, type TestServer, token } from './support/harness.js';
+import {
+  build,
+  edit,
+  startTestServer,
+  TestClient,
+  type TestServer,
+  token,
+} from './support/harness.js';
 
 // One test per permission rule, against a live server: the session's scopes decide what it may
 // open, read, change and administer, on the paths as they are when the change applies.
@@ -253,6 +260,20 @@ describe('permissions on a live server', () => {
     const narrow = await TestClient.session(s, 'n', { workspaces: ['other-*'] });
     narrow.send({ type: 'Open', requestId: 3, workspace: 'w' });
     expect((await narrow.next('Error')).error.code).toBe('WORKSPACE_FORBIDDEN');
+  });
+
+  it('ends a silent session when its token expires, before it receives anything more', async () => {
+    const silent = await TestClient.connect(s, 'ws', 'silent');
+    await silent.hello(await token('silent', ['read:**'], ['*'], 1));
+    const { revision } = await silent.open('w', false);
+    // The token expires within a second; the session sends nothing meanwhile.
+    const goodbye = await silent.next('Goodbye', 3000);
+    expect(goodbye.error.code).toBe('AUTH_EXPIRED');
+    expect(await silent.closed()).toBe('AUTH_EXPIRED');
+    const { state } = await admin.open('w', false);
+    const after = await admin.submit('w', revision, edit(state, 'src/a.ts', [insert(0, 'x')]));
+    expect(after.type).toBe('Ack');
+    expect(silent.drain(['Broadcast', 'Presence'])).toEqual([]);
   });
 
   it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {
