@@ -8,6 +8,7 @@ import {
 } from '@dist-space/protocol';
 import { TokenBucket } from '@dist-space/transport-adapters';
 import { touchedPaths, type Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
+import { concealDenial } from './hidden-nodes.js';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
 import type { Session, SessionContext } from './session.js';
@@ -326,12 +327,9 @@ export class SessionWorkspaces {
     for (const [fileId, file] of Object.entries(message.files)) {
       const node = state.node(fileId);
       const path = node?.kind === 'file' ? state.pathOf(fileId) : undefined;
-      if (path === undefined) continue; // deleted since, or never a file: nothing to show
-      const read = this.session.capabilities!.check('read', path);
-      if (!read.ok) {
-        this.session.sendError(read.error);
-        return;
-      }
+      // Deleted since, never a file, or one the session may not read: nothing to show, and
+      // the same silence for all three, so that presence tells nothing of hidden files.
+      if (path === undefined || !this.session.capabilities!.allows('read', path)) continue;
       files[fileId] = {
         selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })),
       };
@@ -439,7 +437,9 @@ export function authorize(
 ): Result<void> {
   const touched = touchedPaths(state, change);
   if (!touched.ok) return touched;
-  return caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+  const allowed = caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+  if (allowed.ok) return allowed;
+  return err(concealDenial(caps, state, change, touched.value, allowed.error));
 }
 
 function rebaseRequired(ws: OpenWorkspace, since: number): DistSpaceError {

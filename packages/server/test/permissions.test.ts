@@ -276,6 +276,40 @@ describe('permissions on a live server', () => {
     expect(silent.drain(['Broadcast', 'Presence'])).toEqual([]);
   });
 
+  it('tells a session nothing of a file it may not read: a hidden id is answered as an absent one', async () => {
+    const { c, revision } = await as(['read:src/**', 'write:src/**'], 'blind');
+    const full = await admin.open('w', false);
+    const hiddenEdit = edit(full.state, 'secret/key.pem', [insert(0, 'x')]);
+    const hiddenId = hiddenEdit[0]!.id;
+    const absentEdit = hiddenEdit.map((op) => ({ ...op, id: 'nobody:404' })) as typeof hiddenEdit;
+    const hidden = await c.submit('w', revision, hiddenEdit);
+    const absent = await c.submit('w', revision, absentEdit);
+    expect(hidden).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    expect(absent).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    if (hidden.type !== 'Reject' || absent.type !== 'Reject') return;
+    expect(hidden.error.details).toEqual({ index: 0, id: hiddenId });
+    expect(hidden.error.message).toBe(absent.error.message.replaceAll('nobody:404', hiddenId));
+    // Neither a delete of the hidden file nor a create in its hidden directory names a path.
+    const others = [
+      build(full.state, 'blind', (b) => void b.delete('secret/key.pem')),
+      build(full.state, 'blind', (b) => void b.createFile('secret/new.pem', '')),
+    ];
+    for (const change of others) {
+      const reply = await c.submit('w', revision, change);
+      expect(reply).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(reply)).not.toMatch(/secret|key\.pem/);
+    }
+    // Presence in the hidden file gets the silence a deleted file gets.
+    c.send({
+      type: 'Presence',
+      workspace: 'w',
+      revision: full.revision,
+      files: { [hiddenId]: { selections: [{ anchor: 0, head: 0 }] } },
+    });
+    await c.open('w', false);
+    expect(c.drain(['Error'])).toEqual([]);
+  });
+
   it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {
     const { c, state } = await as(['read:src/**', 'read:lib/**', 'write:**'], 'viewer');
     const paths = [...state.walk()].map((n) => state.pathOf(n.id)).sort();
