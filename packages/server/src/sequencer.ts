@@ -79,12 +79,16 @@ export interface SubmitOutcome {
   readonly crossedTreeOps: boolean;
 }
 
-/** Called for every change once it is durable, in revision order, with the state before it. */
+/**
+ * Called for every change once it is durable, in revision order, with the state before it and
+ * what the transform did to its ops (indices in the change as submitted).
+ */
 export type CommitListener = (
   entry: SequencedChange,
   before: Workspace,
   after: Workspace,
   origin: unknown,
+  notes: readonly TransformNote[],
 ) => void;
 
 /** Options of a {@link WorkspaceSequencer}. */
@@ -272,6 +276,9 @@ export class WorkspaceSequencer {
 
     let change: WorkspaceChange = request.change;
     const notes: TransformNote[] = [];
+    // The index in the submitted change of each op of `change` (-1 for a fix-up op), so that
+    // notes name the ops as the author sent them; undefined while they are the same.
+    let origins: number[] | undefined;
     let crossedTreeOps = false;
     for (const other of concurrent.value) {
       if (other.clientId === request.clientId) {
@@ -292,7 +299,12 @@ export class WorkspaceSequencer {
       const transformed = tryTransformWorkspaceChange(change, other.change, 'right');
       if (!transformed.ok) return transformed;
       change = transformed.value.change;
-      notes.push(...transformed.value.notes);
+      for (const note of transformed.value.notes) {
+        const index = origins ? origins[note.index]! : note.index;
+        if (index >= 0) notes.push({ ...note, index });
+      }
+      const step = transformed.value.origins;
+      origins = origins ? step.map((o) => (o < 0 ? -1 : origins![o]!)) : step;
     }
 
     const before = this.headState;
@@ -311,7 +323,7 @@ export class WorkspaceSequencer {
     };
     this.head = entry.revision;
     this.headState = applied.value;
-    const durable = this.commit(entry, before, applied.value, request.origin);
+    const durable = this.commit(entry, before, applied.value, request.origin, notes);
     this.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>
@@ -328,6 +340,7 @@ export class WorkspaceSequencer {
     before: Workspace,
     after: Workspace,
     origin: unknown,
+    notes: readonly TransformNote[],
   ): Promise<Result<void>> {
     const append = this.log.append(entry, after);
     const done = this.commits.then(async (): Promise<Result<void>> => {
@@ -341,7 +354,7 @@ export class WorkspaceSequencer {
       this.committed = entry.revision;
       this.committedStateValue = after;
       this.trimRecent();
-      this.options.onCommit(entry, before, after, origin);
+      this.options.onCommit(entry, before, after, origin, notes);
       return ok(undefined);
     });
     // A failed append must not leave an unhandled rejection behind.
