@@ -209,7 +209,28 @@ describe('rebase', () => {
     expect(reply.type).toBe('Reject');
     if (reply.type === 'Reject') {
       expect(reply.error.code).toBe('REBASE_REQUIRED');
-      expect(reply.error.details).toMatchObject({ workspace: 'w' });
+      // The oldest revision a Catchup can start from: the one before the oldest change kept.
+      const oldestRevision = (await s.store.firstRevision('w')) - 1;
+      expect(oldestRevision).toBeGreaterThan(old.revision);
+      expect(reply.error.details).toMatchObject({
+        workspace: 'w',
+        baseRevision: old.revision,
+        oldestRevision,
+      });
+      stale.send({ type: 'Catchup', requestId: 7, workspace: 'w', sinceRevision: old.revision });
+      expect((await stale.next(['Error', 'Changes'])) as unknown).toMatchObject({
+        requestId: 7,
+        error: {
+          code: 'REBASE_REQUIRED',
+          details: { sinceRevision: old.revision, oldestRevision },
+        },
+      });
+      stale.send({ type: 'Catchup', requestId: 8, workspace: 'w', sinceRevision: oldestRevision });
+      expect(await stale.next(['Error', 'Changes'])).toMatchObject({
+        type: 'Changes',
+        requestId: 8,
+        fromRevision: oldestRevision,
+      });
     }
     const fresh = await stale.open('w', false);
     const rebased = build(fresh.state, 'bob', (b) => void b.edit('f.txt', [insert(0, 'B')]), 100);
