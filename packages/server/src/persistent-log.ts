@@ -84,5 +84,6 @@ export function storeStorage(
     exists: (workspace) => store.hasWorkspace(workspace),
     create: (workspace) => store.createWorkspace(workspace),
     openLog: (workspace) => openPersistentLog(store, workspace, options),
+    ...(store.storedBytes ? { storedBytes: (workspace) => store.storedBytes!(workspace) } : {}),
   };
 }

@@ -147,9 +147,17 @@ export class DistSpaceServer {
     });
   }
 
-  /** Server and per-workspace figures, as the admin Stats message returns them. */
+  /**
+   * Server and per-workspace figures, as the admin Stats message returns them but without
+   * `storeBytes`, which needs the store: see {@link DistSpaceServer.statsWithStore}.
+   */
   stats(workspace?: string): ReturnType<AdminApi['stats']> {
     return this.admin.stats(workspace);
+  }
+
+  /** {@link DistSpaceServer.stats} with each workspace's `storeBytes` when the store can tell. */
+  statsWithStore(workspace?: string): ReturnType<AdminApi['statsWithStore']> {
+    return this.admin.statsWithStore(workspace);
   }
 
   /**
