@@ -243,7 +243,8 @@ export class WorkspaceSequencer {
     if (this.failure) return err(this.failure);
     // Before dedupe: another user's Submit under this client id must not be acknowledged as a
     // duplicate, nor make the owner's own next change one (a silent loss).
-    const owner = await this.ownerOf(request.clientId);
+    const known = this.owners.get(request.clientId);
+    const owner = known !== undefined ? known : await this.loadOwner(request.clientId);
     if (owner !== null && owner !== request.author) {
       return err(clientIdTaken(request.clientId, this.options.workspace));
     }
@@ -413,12 +414,11 @@ export class WorkspaceSequencer {
   }
 
   /**
-   * The subject whose change first used `clientId` here, or null when none is sequenced; read
-   * from the log once per client id (so that a restart keeps it), from memory after.
+   * The subject whose change first used `clientId` here, or null when none is sequenced, read
+   * from the log the first time a client id is seen (so that a restart keeps it); `owners`
+   * answers after that without waiting.
    */
-  private async ownerOf(clientId: string): Promise<string | null> {
-    const known = this.owners.get(clientId);
-    if (known !== undefined) return known;
+  private async loadOwner(clientId: string): Promise<string | null> {
     let highest = this.highest.get(clientId);
     if (highest === undefined) {
       highest = (await this.log.highestSeq(clientId)) ?? 0;
