@@ -41,3 +41,14 @@ export function must<T>(r: { ok: true; value: T } | { ok: false; error: Error })
   if (!r.ok) throw r.error;
   return r.value;
 }
+
+/** Cuts a client's connection for good (no reconnect), as a machine going offline. */
+export async function goOffline(client: Client): Promise<void> {
+  (client as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+    maxAttempts: 0,
+  };
+  (
+    client as unknown as { connection: { terminate(c: string, r: string): void } }
+  ).connection.terminate('CONNECTION_CLOSED', 'offline');
+  await until(() => client.state !== 'connected', 'offline');
+}

@@ -1,0 +1,165 @@
+import 'fake-indexeddb/auto';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IndexedDbPendingStore, type LockManagerLike } from '@dist-space/client';
+import { FilePendingStore } from '@dist-space/client/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  connect,
+  goOffline,
+  must,
+  startTestServer,
+  type TestServer,
+  textOf,
+} from './support/setup.js';
+
+// Issue 7's exactly-once promise rests on one live client per clientId. A pending store shared by
+// two tabs or two processes must not hand both the same id: each live client owns a slot.
+
+let server: TestServer | undefined;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await server?.stop();
+  server = undefined;
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dist-space-slots-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A pid that no process has: one of a child that has exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  return child.pid;
+}
+
+const sample = (clientId: string) => ({
+  format: 1 as const,
+  clientId,
+  idPrefix: 'n1',
+  nextSeq: 1,
+  nextNodeId: 1,
+  revision: 0,
+  confirmed: { format: 1 as const, nodes: [] },
+  buffered: [],
+});
+
+describe('FilePendingStore shared by two live clients', () => {
+  it('gives each its own slot and client id, and both edits arrive exactly once', async () => {
+    server = await startTestServer();
+    const dir = await tempDir();
+    const first = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
+    cleanups.push(() => first.close());
+    const a = await first.open('w', { create: true });
+    must(a.createFile('f.txt', ''));
+    await a.whenSynced();
+    const second = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
+    cleanups.push(() => second.close());
+    expect(second.clientId).not.toBe(first.clientId);
+    const b = await second.open('w');
+    for (let i = 0; i < 10; i++) {
+      must(a.insert('f.txt', 0, `<a${i}>`));
+      must(b.insert('f.txt', 0, `<b${i}>`));
+    }
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    const checker = await connect(server, 'carol');
+    cleanups.push(() => checker.close());
+    const text = textOf(await checker.open('w'), 'f.txt');
+    for (let i = 0; i < 10; i++) {
+      expect(text.split(`<a${i}>`).length - 1).toBe(1);
+      expect(text.split(`<b${i}>`).length - 1).toBe(1);
+    }
+    expect(text.length).toBe(80);
+  });
+
+  it('takes over the slot of a crashed process (a stale lock) with its pending edits, across a restart of the client', async () => {
+    server = await startTestServer();
+    const dir = await tempDir();
+    const first = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
+    const a = await first.open('w', { create: true });
+    must(a.createFile('f.txt', 'saved'));
+    await a.whenSynced();
+    // Go offline for good, type, let it be saved...
+    await goOffline(first);
+    must(a.insert('f.txt', 5, ' offline'));
+    must(a.createFile('new.txt', 'made offline'));
+    await (a as unknown as { saved(): Promise<void> }).saved();
+    // ...and "crash": the lock stays behind, naming a process that no longer runs.
+    const lock = join(dir, 'slot-0', 'owner.lock');
+    await writeFile(lock, `${deadPid()} crashed`);
+    const again = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
+    cleanups.push(() => again.close());
+    expect(again.clientId).toBe(first.clientId);
+    const b = await again.open('w');
+    expect(textOf(b, 'f.txt')).toBe('saved offline');
+    await b.whenSynced();
+    const checker = await connect(server, 'bob');
+    cleanups.push(() => checker.close());
+    const check = await checker.open('w');
+    expect(textOf(check, 'f.txt')).toBe('saved offline');
+    expect(textOf(check, 'new.txt')).toBe('made offline');
+    expect((await readFile(lock, 'utf8')).startsWith(`${process.pid} `)).toBe(true);
+  });
+
+  it('frees its slot on close, for the next client with the same id', async () => {
+    const dir = await tempDir();
+    const one = new FilePendingStore(dir);
+    await one.saveIdentity('c-one');
+    const two = new FilePendingStore(dir);
+    expect(await two.loadIdentity()).toBeUndefined(); // slot 1: slot 0 is held
+    expect(await two.slotDir()).toBe(join(dir, 'slot-1'));
+    await one.release();
+    await two.release();
+    const three = new FilePendingStore(dir);
+    expect(await three.loadIdentity()).toBe('c-one');
+    await three.release();
+  });
+});
+
+/** The Web Locks API as a tab sees it: a name is held until the callback's promise settles. */
+function fakeLocks(): LockManagerLike & { held: Set<string> } {
+  const held = new Set<string>();
+  return {
+    held,
+    async request(name, _options, callback) {
+      if (held.has(name)) return callback(null);
+      held.add(name);
+      try {
+        return await callback({ name });
+      } finally {
+        held.delete(name);
+      }
+    },
+  };
+}
+
+describe('IndexedDbPendingStore shared by two tabs', () => {
+  it('gives the second tab its own slot, and the next tab the slot of a closed one', async () => {
+    const locks = fakeLocks();
+    const name = `tabs-${Math.random()}`;
+    const tab1 = new IndexedDbPendingStore(name, { locks });
+    await tab1.acquire();
+    await tab1.saveIdentity('c-tab1');
+    await tab1.save('w:x', sample('c-tab1'));
+    const tab2 = new IndexedDbPendingStore(name, { locks });
+    await tab2.acquire();
+    expect(await tab2.loadIdentity()).toBeUndefined();
+    expect(await tab2.load('w:x')).toBeUndefined();
+    await tab2.saveIdentity('c-tab2');
+    expect(await tab1.loadIdentity()).toBe('c-tab1');
+    expect([...locks.held].sort()).toEqual([`${name}/slot-0`, `${name}/slot-1`]);
+    // Tab 1 closes (the browser releases its lock): the next tab recovers its pending edits.
+    await tab1.release();
+    const tab3 = new IndexedDbPendingStore(name, { locks });
+    expect(await tab3.loadIdentity()).toBe('c-tab1');
+    expect(await tab3.load('w:x')).toEqual(sample('c-tab1'));
+    await tab2.release();
+    await tab3.release();
+    expect(locks.held.size).toBe(0);
+  });
+});
