@@ -1,12 +1,36 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DistSpaceError } from '@dist-space/ot-core';
+import './errors.js';
 import { type HeldFileLock, releaseFileLock, takeFileLock } from './file-lock.js';
+import { restore } from './persisted-state.js';
 import { claimSlot, type PendingStore, type PersistedWorkspace } from './storage.js';
+
+function isPersistedWorkspace(value: unknown): value is PersistedWorkspace {
+  return restore(value as PersistedWorkspace | undefined) !== undefined;
+}
+
+function isIdentity(value: unknown): value is { clientId: string } {
+  return typeof (value as { clientId?: unknown } | null)?.clientId === 'string';
+}
+
+/** Flushes a directory's entries (a rename in it) to disk; Windows cannot open a directory. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * Keeps pending changes in files under a directory (one JSON file per workspace, written to a
- * temporary file and renamed, so a crash mid-write leaves the previous version), so that a
- * restarted Node process loses no unacknowledged edit.
+ * temporary file, flushed to disk and renamed, so a crash mid-write leaves the previous version
+ * whole), so that a restarted Node process loses no unacknowledged edit. A file it cannot read or
+ * parse is an error (`PENDING_STORE_UNREADABLE`, `PENDING_STORE_CORRUPT`), never taken for
+ * "nothing saved"; a corrupt one is kept aside as `<file>.corrupt-<time>`.
  *
  * One live client owns a slot of the directory (`slot-0/`, `slot-1/`, ...: its client id and its
  * workspaces) through a lock file holding its pid. A second process started on the same directory
@@ -50,22 +74,63 @@ export class FilePendingStore implements PendingStore {
     return join(await this.slotDir(), `${encodeURIComponent(key)}.json`);
   }
 
-  private async read<T>(file: string): Promise<T | undefined> {
+  /**
+   * Reads a saved file: undefined when there is none. A file that cannot be read, or that holds
+   * something `valid` refuses, is an error, never "nothing saved": that would drop the pending
+   * edits it holds. A corrupt file is moved aside (`<file>.corrupt-<time>`) for a person to look
+   * at, so that the next save does not overwrite it.
+   */
+  private async read<T>(
+    file: string,
+    valid: (value: unknown) => value is T,
+  ): Promise<T | undefined> {
+    let raw: string;
     try {
-      return JSON.parse(await readFile(file, 'utf8')) as T;
-    } catch {
-      return undefined; // missing or unreadable: nothing saved
+      raw = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new DistSpaceError(
+        'PENDING_STORE_UNREADABLE',
+        `Cannot read the saved pending changes in ${file}: ${(e as Error).message}. Fix the file's permissions or the disk, then open again.`,
+        { file },
+      );
     }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
+    }
+    if (valid(value)) return value;
+    const keptAs = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(file, keptAs);
+    throw new DistSpaceError(
+      'PENDING_STORE_CORRUPT',
+      `The saved pending changes in ${file} are damaged; the file was moved to ${keptAs}. Edits it held were not sent: recover them from that file by hand if they matter, then open again (it starts from the server's state).`,
+      { file, keptAs },
+    );
   }
 
+  /**
+   * Writes a file so that a crash leaves either the old or the new version whole: the data is
+   * flushed to disk before the temporary file is renamed over the old one (else the rename can
+   * reach the disk first and leave an empty file), and the directory after, so the rename lasts.
+   */
   private async write(file: string, value: unknown): Promise<void> {
     const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(value));
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(value));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, file);
+    await syncDirectory(dirname(file));
   }
 
   async load(key: string): Promise<PersistedWorkspace | undefined> {
-    return this.read(await this.path(key));
+    return this.read(await this.path(key), isPersistedWorkspace);
   }
 
   async save(key: string, value: PersistedWorkspace): Promise<void> {
@@ -78,7 +143,7 @@ export class FilePendingStore implements PendingStore {
 
   async loadIdentity(): Promise<string | undefined> {
     const file = join(await this.slotDir(), 'client.json');
-    return (await this.read<{ clientId: string }>(file))?.clientId;
+    return (await this.read(file, isIdentity))?.clientId;
   }
 
   async saveIdentity(clientId: string): Promise<void> {

@@ -1,35 +1,36 @@
 import 'fake-indexeddb/auto';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IndexedDbPendingStore, type LockManagerLike } from '@dist-space/client';
 import { FilePendingStore } from '@dist-space/client/node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  cleanupAfterEach,
   connect,
   goOffline,
   must,
+  savedState,
   startTestServer,
-  type TestServer,
+  tempDir,
   textOf,
 } from './support/setup.js';
 
 // Issue 7's exactly-once promise rests on one live client per clientId. A pending store shared by
 // two tabs or two processes must not hand both the same id: each live client owns a slot.
 
-let server: TestServer | undefined;
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await server?.stop();
-  server = undefined;
-});
+const later = cleanupAfterEach();
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dist-space-slots-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
+async function server() {
+  const s = await startTestServer();
+  later(() => s.stop());
+  return s;
+}
+
+async function connected(...args: Parameters<typeof connect>) {
+  const c = await connect(...args);
+  later(() => c.close());
+  return c;
 }
 
 /** A pid that no process has: one of a child that has exited. */
@@ -38,28 +39,15 @@ function deadPid(): number {
   return child.pid;
 }
 
-const sample = (clientId: string) => ({
-  format: 1 as const,
-  clientId,
-  idPrefix: 'n1',
-  nextSeq: 1,
-  nextNodeId: 1,
-  revision: 0,
-  confirmed: { format: 1 as const, nodes: [] },
-  buffered: [],
-});
-
 describe('FilePendingStore shared by two live clients', () => {
   it('gives each its own slot and client id, and both edits arrive exactly once', async () => {
-    server = await startTestServer();
-    const dir = await tempDir();
-    const first = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
-    cleanups.push(() => first.close());
+    const srv = await server();
+    const dir = await tempDir(later);
+    const first = await connected(srv, 'alice', { storage: new FilePendingStore(dir) });
     const a = await first.open('w', { create: true });
     must(a.createFile('f.txt', ''));
     await a.whenSynced();
-    const second = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
-    cleanups.push(() => second.close());
+    const second = await connected(srv, 'alice', { storage: new FilePendingStore(dir) });
     expect(second.clientId).not.toBe(first.clientId);
     const b = await second.open('w');
     for (let i = 0; i < 10; i++) {
@@ -67,8 +55,7 @@ describe('FilePendingStore shared by two live clients', () => {
       must(b.insert('f.txt', 0, `<b${i}>`));
     }
     await Promise.all([a.whenSynced(), b.whenSynced()]);
-    const checker = await connect(server, 'carol');
-    cleanups.push(() => checker.close());
+    const checker = await connected(srv, 'carol');
     const text = textOf(await checker.open('w'), 'f.txt');
     for (let i = 0; i < 10; i++) {
       expect(text.split(`<a${i}>`).length - 1).toBe(1);
@@ -78,9 +65,9 @@ describe('FilePendingStore shared by two live clients', () => {
   });
 
   it('takes over the slot of a crashed process (a stale lock) with its pending edits, across a restart of the client', async () => {
-    server = await startTestServer();
-    const dir = await tempDir();
-    const first = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
+    const srv = await server();
+    const dir = await tempDir(later);
+    const first = await connected(srv, 'alice', { storage: new FilePendingStore(dir) });
     const a = await first.open('w', { create: true });
     must(a.createFile('f.txt', 'saved'));
     await a.whenSynced();
@@ -92,14 +79,12 @@ describe('FilePendingStore shared by two live clients', () => {
     // ...and "crash": the lock stays behind, naming a process that no longer runs.
     const lock = join(dir, 'slot-0', 'owner.lock');
     await writeFile(lock, `${deadPid()} crashed`);
-    const again = await connect(server, 'alice', { storage: new FilePendingStore(dir) });
-    cleanups.push(() => again.close());
+    const again = await connected(srv, 'alice', { storage: new FilePendingStore(dir) });
     expect(again.clientId).toBe(first.clientId);
     const b = await again.open('w');
     expect(textOf(b, 'f.txt')).toBe('saved offline');
     await b.whenSynced();
-    const checker = await connect(server, 'bob');
-    cleanups.push(() => checker.close());
+    const checker = await connected(srv, 'bob');
     const check = await checker.open('w');
     expect(textOf(check, 'f.txt')).toBe('saved offline');
     expect(textOf(check, 'new.txt')).toBe('made offline');
@@ -107,7 +92,7 @@ describe('FilePendingStore shared by two live clients', () => {
   });
 
   it('frees its slot on close, for the next client with the same id', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir(later);
     const one = new FilePendingStore(dir);
     await one.saveIdentity('c-one');
     const two = new FilePendingStore(dir);
@@ -145,7 +130,7 @@ describe('IndexedDbPendingStore shared by two tabs', () => {
     const tab1 = new IndexedDbPendingStore(name, { locks });
     await tab1.acquire();
     await tab1.saveIdentity('c-tab1');
-    await tab1.save('w:x', sample('c-tab1'));
+    await tab1.save('w:x', savedState('c-tab1'));
     const tab2 = new IndexedDbPendingStore(name, { locks });
     await tab2.acquire();
     expect(await tab2.loadIdentity()).toBeUndefined();
@@ -157,7 +142,7 @@ describe('IndexedDbPendingStore shared by two tabs', () => {
     await tab1.release();
     const tab3 = new IndexedDbPendingStore(name, { locks });
     expect(await tab3.loadIdentity()).toBe('c-tab1');
-    expect(await tab3.load('w:x')).toEqual(sample('c-tab1'));
+    expect(await tab3.load('w:x')).toEqual(savedState('c-tab1'));
     await tab2.release();
     await tab3.release();
     expect(locks.held.size).toBe(0);
