@@ -8,6 +8,7 @@ import {
   startTestServer,
   type TestServer,
   textOf,
+  token,
   until,
 } from './support/setup.js';
 
@@ -122,6 +123,32 @@ describe('Client', () => {
         .join(''),
     ).toBe('0123456789');
     expect(states).toEqual(['disconnected', 'connecting', 'connected']);
+  });
+
+  it('calls the token function afresh for every reconnect', async () => {
+    server = await startTestServer();
+    const issued: string[] = [];
+    const c1 = await client('alice', {
+      token: async () => {
+        // A new token each time, as a token service hands out short-lived ones.
+        const t = await token('alice', undefined, undefined, 3600 + issued.length);
+        issued.push(t);
+        return t;
+      },
+    });
+    const a = await c1.open('w', { create: true });
+    expect(issued.length).toBe(1);
+    for (let cut = 1; cut <= 2; cut++) {
+      (
+        c1 as unknown as { connection: { terminate(c: string, r: string): void } }
+      ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+      await until(() => c1.state !== 'connected', 'disconnected');
+      await until(() => c1.state === 'connected', 'reconnected');
+      expect(issued.length).toBe(cut + 1);
+    }
+    expect(new Set(issued).size).toBe(3);
+    must(a.createFile('after.txt', 'ok'));
+    await a.whenSynced();
   });
 
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {

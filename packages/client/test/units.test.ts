@@ -127,6 +127,27 @@ describe('UndoHistory', () => {
   });
 });
 
+describe('UndoHistory cap', () => {
+  it('keeps only the newest maxSteps steps', () => {
+    const h = new UndoHistory({ maxSteps: 3, groupWithinMs: 0 });
+    let state = ws({});
+    for (let i = 0; i < 5; i++) {
+      const c = change(state, (b) => void b.createFile(`f${i}.txt`, ''), `me${i}`);
+      const next = applyWorkspaceChange(state, c);
+      if (!next.ok) throw next.error;
+      state = next.value;
+      h.record(c, 'edit', i * 1000);
+    }
+    const undone: string[] = [];
+    for (let step = h.takeUndo(); step; step = h.takeUndo()) {
+      const paths = step.map((op) => (op.type === 'delete' ? state.pathOf(op.id) : undefined));
+      undone.push(...paths.map(String));
+    }
+    expect(undone).toEqual(['f4.txt', 'f3.txt', 'f2.txt']);
+    expect(h.canUndo).toBe(false);
+  });
+});
+
 describe('backoff', () => {
   it('grows exponentially up to the cap, with jitter below the nominal delay', () => {
     expect(backoffDelay(0, { jitter: 0 })).toBe(250);
