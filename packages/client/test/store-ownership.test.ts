@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IndexedDbPendingStore, type LockManagerLike } from '@dist-space/client';
 import { FilePendingStore } from '@dist-space/client/node';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ import {
   tempDir,
   textOf,
 } from './support/setup.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 // Issue 7's exactly-once promise rests on one live client per clientId. A pending store shared by
 // two tabs or two processes must not hand both the same id: each live client owns a slot.
@@ -90,6 +93,46 @@ describe('FilePendingStore shared by two live clients', () => {
     expect(textOf(check, 'new.txt')).toBe('made offline');
     expect((await readFile(lock, 'utf8')).startsWith(`${process.pid} `)).toBe(true);
   });
+
+  it('keeps a slot held by another live process, and takes it over once that process is killed', async () => {
+    const dir = await tempDir(later);
+    // tsx as a loader of this very process (its CLI would run the script in a grandchild).
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        fileURLToPath(new URL('./support/hold-store-child.ts', import.meta.url)),
+        dir,
+        'c-child',
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    later(() => child.kill('SIGKILL'));
+    const childSlot = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the child took no slot in 20 s')), 20_000);
+      child.once('exit', (code) => reject(new Error(`the child exited (${code})`)));
+      child.stdout!.once('data', (data: Buffer) => {
+        clearTimeout(timer);
+        resolve(data.toString().trim());
+      });
+    });
+    expect(childSlot).toBe(join(dir, 'slot-0'));
+    const mine = new FilePendingStore(dir);
+    expect(await mine.slotDir()).toBe(join(dir, 'slot-1'));
+    expect(await mine.loadIdentity()).toBeUndefined();
+    await mine.release();
+    // The child "crashes": its lock stays, naming a pid that is gone, and the next store takes
+    // over its slot and its client id.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const next = new FilePendingStore(dir);
+    later(() => next.release());
+    expect(await next.slotDir()).toBe(join(dir, 'slot-0'));
+    expect(await next.loadIdentity()).toBe('c-child');
+  }, 30_000);
 
   it('frees its slot on close, for the next client with the same id', async () => {
     const dir = await tempDir(later);
