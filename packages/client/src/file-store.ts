@@ -3,12 +3,8 @@ import { dirname, join } from 'node:path';
 import { DistSpaceError } from '@dist-space/ot-core';
 import './errors.js';
 import { type HeldFileLock, releaseFileLock, takeFileLock } from './file-lock.js';
-import { restore } from './persisted-state.js';
+import { corruptName, isPersistedWorkspace, pendingStoreCorrupt } from './persisted-state.js';
 import { claimSlot, type PendingStore, type PersistedWorkspace } from './storage.js';
-
-function isPersistedWorkspace(value: unknown): value is PersistedWorkspace {
-  return restore(value as PersistedWorkspace | undefined) !== undefined;
-}
 
 function isIdentity(value: unknown): value is { clientId: string } {
   return typeof (value as { clientId?: unknown } | null)?.clientId === 'string';
@@ -102,13 +98,9 @@ export class FilePendingStore implements PendingStore {
       value = undefined;
     }
     if (valid(value)) return value;
-    const keptAs = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const keptAs = corruptName(file);
     await rename(file, keptAs);
-    throw new DistSpaceError(
-      'PENDING_STORE_CORRUPT',
-      `The saved pending changes in ${file} are damaged; the file was moved to ${keptAs}. Edits it held were not sent: recover them from that file by hand if they matter, then open again (it starts from the server's state).`,
-      { file, keptAs },
-    );
+    throw pendingStoreCorrupt(file, keptAs);
   }
 
   /**

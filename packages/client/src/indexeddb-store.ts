@@ -1,4 +1,5 @@
 import { type IDBPDatabase, openDB } from 'idb';
+import { corruptName, isPersistedWorkspace, pendingStoreCorrupt } from './persisted-state.js';
 import { claimSlot, type PendingStore, type PersistedWorkspace } from './storage.js';
 
 const STORE = 'workspaces';
@@ -85,9 +86,20 @@ export class IndexedDbPendingStore implements PendingStore {
     return `${(await this.claim()).prefix}${key}`;
   }
 
+  /**
+   * What was saved for a workspace. A record that is not a valid saved state (written by another
+   * version, damaged) is an error, never "nothing saved": it is moved to `<key>.corrupt-<time>`
+   * and `PENDING_STORE_CORRUPT` raised, so its edits are not silently dropped.
+   */
   async load(key: string): Promise<PersistedWorkspace | undefined> {
     const k = await this.key(key);
-    return (await (await this.open()).get(STORE, k)) as PersistedWorkspace | undefined;
+    const db = await this.open();
+    const value: unknown = await db.get(STORE, k);
+    if (value === undefined || isPersistedWorkspace(value)) return value;
+    const keptAs = corruptName(k);
+    const tx = db.transaction(STORE, 'readwrite');
+    await Promise.all([tx.store.put(value, keptAs), tx.store.delete(k), tx.done]);
+    throw pendingStoreCorrupt(`IndexedDB '${this.name}' key ${k}`, keptAs);
   }
 
   async save(key: string, value: PersistedWorkspace): Promise<void> {

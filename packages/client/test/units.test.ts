@@ -18,6 +18,7 @@ import {
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 
 function ws(files: Record<string, string>): Workspace {
@@ -180,5 +181,21 @@ describe('pending stores', () => {
     expect(await store.loadIdentity()).toBe('c1');
     await store.remove('w:x');
     expect(await store.load('w:x')).toBeUndefined();
+  });
+});
+
+describe('IndexedDbPendingStore and a damaged record', () => {
+  it('raises PENDING_STORE_CORRUPT and keeps the record aside instead of dropping its edits', async () => {
+    const name = `corrupt-${Math.random()}`;
+    const store = new IndexedDbPendingStore(name);
+    await store.save('w:x', { format: 1 } as never); // what another version might have written
+    await expect(store.load('w:x')).rejects.toMatchObject({ code: 'PENDING_STORE_CORRUPT' });
+    const db = await openDB(name);
+    const keys = (await db.getAllKeys('workspaces')).map(String);
+    db.close();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^slot-0\/w:x\.corrupt-/);
+    expect(await store.load('w:x')).toBeUndefined();
+    await store.release();
   });
 });
