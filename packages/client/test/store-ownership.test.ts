@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IndexedDbPendingStore, type LockManagerLike } from '@dist-space/client';
 import { FilePendingStore } from '@dist-space/client/node';
 import { describe, expect, it } from 'vitest';
+import { takeFileLock } from '../src/file-lock.js';
 import {
   cleanupAfterEach,
   connect,
@@ -133,6 +134,20 @@ describe('FilePendingStore shared by two live clients', () => {
     expect(await next.slotDir()).toBe(join(dir, 'slot-0'));
     expect(await next.loadIdentity()).toBe('c-child');
   }, 30_000);
+
+  it('lets exactly one of several takers replace a stale lock', async () => {
+    const dead = deadPid();
+    for (let round = 0; round < 50; round++) {
+      const dir = await tempDir(later);
+      const path = join(dir, 'owner.lock');
+      await writeFile(path, `${dead} stale`);
+      const taken = await Promise.all(Array.from({ length: 8 }, () => takeFileLock(path)));
+      const winners = taken.filter((lock) => lock !== undefined);
+      expect(winners.length, `round ${round}`).toBe(1);
+      expect(await readFile(path, 'utf8')).toBe(winners[0]!.stamp);
+      expect(await readdir(dir)).toEqual(['owner.lock']); // no marker or temporary file left
+    }
+  });
 
   it('frees its slot on close, for the next client with the same id', async () => {
     const dir = await tempDir(later);
