@@ -66,6 +66,12 @@ describe('FilePendingStore shared by two live clients', () => {
       expect(text.split(`<b${i}>`).length - 1).toBe(1);
     }
     expect(text.length).toBe(80);
+    // Closing a client frees its slot: the next one resumes under its id, and the closed
+    // client's handle takes no more edits (they would be saved into a slot it no longer owns).
+    await first.close();
+    expect(a.insert('f.txt', 0, 'late').ok).toBe(false);
+    const third = await connected(srv, 'alice', { storage: new FilePendingStore(dir) });
+    expect(third.clientId).toBe(first.clientId);
   });
 
   it('takes over the slot of a crashed process (a stale lock) with its pending edits, across a restart of the client', async () => {
