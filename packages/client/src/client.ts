@@ -46,6 +46,9 @@ export interface ClientOptions {
 /** Where the client's connection is. */
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed';
 
+/** Errors after which the client stops reconnecting and closes (see `Client.close`). */
+const GIVE_UP_ON: ReadonlySet<string> = new Set(['SESSION_REPLACED', 'CLIENT_ID_TAKEN']);
+
 /** The events of a {@link Client}. */
 export interface ClientEvents {
   /** The connection state changed; `error` says why it is not connected, when known. */
@@ -413,8 +416,21 @@ export class Client extends Emitter<ClientEvents> {
     }
   }
 
+  /**
+   * Gives up for good on an error that reconnecting cannot cure: another session of this user
+   * took over the client id (two copies of one client would take it from each other forever), or
+   * the client id belongs to another user. The application sees the error and decides.
+   */
+  private endedFor(error: DistSpaceError): boolean {
+    if (!GIVE_UP_ON.has(error.code)) return false;
+    this.setState('closed', error);
+    this.closing ??= this.shutDown();
+    return true;
+  }
+
   private onClose(error: DistSpaceError): void {
     if (this.stateValue === 'closed' || this.stateValue === 'disconnected') return;
+    if (this.endedFor(error)) return;
     this.connection = undefined;
     for (const [id, pending] of this.requests) {
       this.requests.delete(id);
@@ -440,6 +456,7 @@ export class Client extends Emitter<ClientEvents> {
       if (this.stateValue === 'closed') return;
       void this.establish().then((result) => {
         if (!result.ok && this.stateValue !== 'closed') {
+          if (this.endedFor(result.error)) return;
           this.setState('disconnected', result.error);
           this.scheduleReconnect();
         }

@@ -151,6 +151,25 @@ describe('Client', () => {
     await a.whenSynced();
   });
 
+  it('gives up, closed with the error, when its session is replaced or its client id is taken', async () => {
+    server = await startTestServer();
+    // Two running copies of one client (same user, same client id): the newer one replaces the
+    // older, which must not reconnect and take the session back, forever in turn.
+    const first = await client('alice', { clientId: 'shared-id' });
+    const firstEvents: Array<string | undefined> = [];
+    first.on('connection', (e) => firstEvents.push(`${e.state}:${e.error?.code ?? ''}`));
+    const second = await client('alice', { clientId: 'shared-id' });
+    await until(() => first.state === 'closed', 'the replaced client to close');
+    expect(firstEvents).toContain('closed:SESSION_REPLACED');
+    await new Promise((r) => setTimeout(r, 300)); // more than the reconnect delay
+    expect(first.state).toBe('closed');
+    expect(second.state).toBe('connected');
+    // Another user cannot take the client id at all.
+    await expect(client('bob', { clientId: 'shared-id' })).rejects.toMatchObject({
+      code: 'CLIENT_ID_TAKEN',
+    });
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
