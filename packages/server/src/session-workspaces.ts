@@ -7,7 +7,11 @@ import {
   type PlainMap,
 } from '@dist-space/protocol';
 import { TokenBucket } from '@dist-space/transport-adapters';
-import { touchedPaths, type Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
+import {
+  touchedPathsOfApplied,
+  type Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
 import type { Session, SessionContext } from './session.js';
@@ -431,15 +435,17 @@ function filterFiles(
   return out;
 }
 
-/** Checks a (transformed) change against a session's scopes, on the state it will apply to. */
+/**
+ * Checks a (transformed) change against a session's scopes, on the state it will apply to; the
+ * sequencer calls it only with a change it has applied to that state.
+ */
 export function authorize(
   caps: NonNullable<Session['capabilities']>,
   state: Workspace,
   change: WorkspaceChange,
 ): Result<void> {
-  const touched = touchedPaths(state, change);
-  if (!touched.ok) return touched;
-  return caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+  const touched = touchedPathsOfApplied(state, change);
+  return caps.checkAll(touched.map((t) => ({ verb: t.access, path: t.path })));
 }
 
 function rebaseRequired(ws: OpenWorkspace, since: number): DistSpaceError {
