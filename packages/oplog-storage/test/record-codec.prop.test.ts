@@ -2,6 +2,7 @@ import { decodeChange, encodeChange, type StoredChange } from '@dist-space/oplog
 import { isDistSpaceError } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 
 // msgpack writes -0 as the integer 0.
 const double = fc.double({ noNaN: true }).filter((d) => !Object.is(d, -0));
@@ -31,16 +32,16 @@ const storedChange: fc.Arbitrary<StoredChange> = fc.record({
 });
 
 describe('the record codec (properties)', () => {
-  it('decodes what it encodes', () => {
-    fc.assert(
+  it('decodes what it encodes', async () => {
+    await assertInChunks(
       fc.property(storedChange, (change) => {
         expect(decodeChange(encodeChange(change), 'ws', change.rev)).toEqual(change);
       }),
     );
   });
 
-  it('reports every changed byte as corruption, never as other data', () => {
-    fc.assert(
+  it('reports every changed byte as corruption, never as other data', async () => {
+    await assertInChunks(
       fc.property(storedChange, fc.nat(), fc.integer({ min: 1, max: 255 }), (change, at, delta) => {
         const record = encodeChange(change);
         const i = at % record.length;
@@ -56,8 +57,8 @@ describe('the record codec (properties)', () => {
     );
   });
 
-  it('reports every truncated record as corruption', () => {
-    fc.assert(
+  it('reports every truncated record as corruption', async () => {
+    await assertInChunks(
       fc.property(storedChange, fc.nat(), (change, cut) => {
         const record = encodeChange(change);
         const length = cut % record.length;

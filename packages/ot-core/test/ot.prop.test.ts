@@ -17,6 +17,7 @@ import {
 } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import {
   boundaries,
   changeFromSeeds,
@@ -29,8 +30,8 @@ const insertedLength = (change: readonly Op[]) =>
   change.reduce((n, op) => n + (op.type === 'delete' ? 0 : op.text.length), 0);
 
 describe('transform', () => {
-  it('TP1 holds for single ops', () => {
-    fc.assert(
+  it('TP1 holds for single ops', async () => {
+    await assertInChunks(
       fc.property(docArb, oneSeedArb, oneSeedArb, (doc, sa, sb) => {
         const a = changeFromSeeds(doc, sa);
         const b = changeFromSeeds(doc, sb);
@@ -41,8 +42,8 @@ describe('transform', () => {
     );
   });
 
-  it('TP1 holds for lists (transformX), and transformX agrees with transform', () => {
-    fc.assert(
+  it('TP1 holds for lists (transformX), and transformX agrees with transform', async () => {
+    await assertInChunks(
       fc.property(
         docArb,
         seedsArb(),
@@ -60,8 +61,8 @@ describe('transform', () => {
     );
   });
 
-  it('never drops concurrently inserted text', () => {
-    fc.assert(
+  it('never drops concurrently inserted text', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), seedsArb(), (doc, sa, sb) => {
         const a = changeFromSeeds(doc, sa);
         // b only inserts: everything a's change leaves, plus all of b's text, must be there.
@@ -76,8 +77,8 @@ describe('transform', () => {
     );
   });
 
-  it('transforms inputs to ops without no-ops, and leaves the inputs untouched', () => {
-    fc.assert(
+  it('transforms inputs to ops without no-ops, and leaves the inputs untouched', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), seedsArb(), (doc, sa, sb) => {
         const a = changeFromSeeds(doc, sa);
         const b = changeFromSeeds(doc, sb);
@@ -89,8 +90,8 @@ describe('transform', () => {
     );
   });
 
-  it('keeps deleted text exact through transform', () => {
-    fc.assert(
+  it('keeps deleted text exact through transform', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), seedsArb(), (doc, sa, sb) => {
         const a = withDeletedText(doc, changeFromSeeds(doc, sa));
         const b = changeFromSeeds(doc, sb);
@@ -104,8 +105,8 @@ describe('transform', () => {
 });
 
 describe('compose, invert, normalize', () => {
-  it('compose agrees with sequential apply', () => {
-    fc.assert(
+  it('compose agrees with sequential apply', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), seedsArb(), (doc, sa, sb) => {
         const a = changeFromSeeds(doc, sa);
         const mid = apply(doc, a);
@@ -115,8 +116,8 @@ describe('compose, invert, normalize', () => {
     );
   });
 
-  it('invert undoes a change, and compose(a, invert(a)) is the identity', () => {
-    fc.assert(
+  it('invert undoes a change, and compose(a, invert(a)) is the identity', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), (doc, sa) => {
         const a = withDeletedText(doc, changeFromSeeds(doc, sa));
         const after = apply(doc, a);
@@ -126,8 +127,8 @@ describe('compose, invert, normalize', () => {
     );
   });
 
-  it('normalize keeps meaning, never grows, drops no-ops and is idempotent', () => {
-    fc.assert(
+  it('normalize keeps meaning, never grows, drops no-ops and is idempotent', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(8), (doc, sa) => {
         const a = changeFromSeeds(doc, sa);
         const n = normalize(a);
@@ -139,8 +140,8 @@ describe('compose, invert, normalize', () => {
     );
   });
 
-  it('normalize keeps deleted text exact, so the result stays invertible', () => {
-    fc.assert(
+  it('normalize keeps deleted text exact, so the result stays invertible', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(8), (doc, sa) => {
         const a = withDeletedText(doc, changeFromSeeds(doc, sa));
         const n = normalize(a);
@@ -151,8 +152,8 @@ describe('compose, invert, normalize', () => {
 });
 
 describe('position mapping', () => {
-  it('stays in bounds, never splits a surrogate, and agrees with transforming a marker insert', () => {
-    fc.assert(
+  it('stays in bounds, never splits a surrogate, and agrees with transforming a marker insert', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), fc.nat(1000), (doc, sa, at) => {
         const a = changeFromSeeds(doc, sa);
         const after = apply(doc, a);
@@ -173,8 +174,8 @@ describe('position mapping', () => {
     );
   });
 
-  it('maps selections inside the new document without turning them inside out', () => {
-    fc.assert(
+  it('maps selections inside the new document without turning them inside out', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), fc.nat(1000), fc.nat(1000), (doc, sa, x, y) => {
         const a = changeFromSeeds(doc, sa);
         const after = apply(doc, a);
@@ -191,8 +192,8 @@ describe('position mapping', () => {
 });
 
 describe('plain-data forms', () => {
-  it('round-trip through the wire tuple and through JSON', () => {
-    fc.assert(
+  it('round-trip through the wire tuple and through JSON', async () => {
+    await assertInChunks(
       fc.property(docArb, seedsArb(), (doc, sa) => {
         const a = changeFromSeeds(doc, sa);
         expect(parseChange(changeToWire(a))).toEqual({ ok: true, value: a });
@@ -201,8 +202,8 @@ describe('plain-data forms', () => {
     );
   });
 
-  it('reading arbitrary data never throws and yields only well-shaped ops', () => {
-    fc.assert(
+  it('reading arbitrary data never throws and yields only well-shaped ops', async () => {
+    await assertInChunks(
       fc.property(fc.anything({ withNullPrototype: true, withBigInt: true }), (value) => {
         const parsed = parseChange(value);
         if (!parsed.ok) {

@@ -1,6 +1,7 @@
 import { apply, compose, type Op, transform, transformX } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import {
   changeFromSeeds,
   docArb,
@@ -137,8 +138,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe('client/server simulation', () => {
-  it('every client converges to the server document, whatever the delivery order', () => {
-    fc.assert(
+  it('every client converges to the server document, whatever the delivery order', async () => {
+    await assertInChunks(
       fc.property(
         docArb,
         fc.integer({ min: 3, max: 5 }),
@@ -148,13 +149,13 @@ describe('client/server simulation', () => {
           for (const c of clients) expect(c).toBe(server);
         },
       ),
-      { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) },
+      Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)),
     );
     expect(concurrentSubmissions).toBeGreaterThan(0);
   });
 
-  it('keeps every client edit when only inserts happen', () => {
-    fc.assert(
+  it('keeps every client edit when only inserts happen', async () => {
+    await assertInChunks(
       fc.property(
         fc.array(fc.tuple(fc.nat(7), opSeedArb), { maxLength: 30 }),
         fc.array(fc.nat(7), { maxLength: 40 }),

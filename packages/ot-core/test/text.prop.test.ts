@@ -1,6 +1,7 @@
 import { MutableText, Text } from '@dist-space/ot-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { checkRopeInvariants } from './support/rope-invariants.js';
 
 // Pieces with surrogate pairs, CRLF and LF, so that leaf cuts and line counts meet them.
@@ -59,8 +60,8 @@ function resolve(s: string, seed: EditSeed): [number, number, string] {
 }
 
 describe('the rope agrees with plain strings', () => {
-  it('for every edit, persistent and in place, and old versions never change', () => {
-    fc.assert(
+  it('for every edit, persistent and in place, and old versions never change', async () => {
+    await assertInChunks(
       fc.property(baseArb, fc.array(editArb, { maxLength: 12 }), (base, edits) => {
         let expected = base;
         let persistent = Text.of(base);
@@ -82,11 +83,11 @@ describe('the rope agrees with plain strings', () => {
         checkRopeInvariants(mutable.root);
         for (const [text, content] of kept) expect(text.toString()).toBe(content);
       }),
-      { numRuns: Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)) },
+      Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)),
     );
   });
 
-  it('for runs of nearby edits in place, as typing makes them, with snapshots in between', () => {
+  it('for runs of nearby edits in place, as typing makes them, with snapshots in between', async () => {
     // Each edit lands a few code units from the one before, so that most reuse the leaf the
     // last one edited; sometimes one jumps elsewhere or spans leaves.
     const stepArb = fc.record({
@@ -95,7 +96,7 @@ describe('the rope agrees with plain strings', () => {
       text: fc.oneof(fc.constantFrom('', 'a', '\n', '😀', 'é', '\r\n'), insertArb),
       snapshot: fc.boolean(),
     });
-    fc.assert(
+    await assertInChunks(
       fc.property(baseArb, fc.nat(), fc.array(stepArb, { maxLength: 60 }), (base, at, steps) => {
         let expected = base;
         const mutable = new MutableText(base);
@@ -114,12 +115,12 @@ describe('the rope agrees with plain strings', () => {
         checkRopeInvariants(mutable.root);
         for (const [text, content] of kept) expect(text.toString()).toBe(content);
       }),
-      { numRuns: Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)) },
+      Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)),
     );
   });
 
-  it('for slices, code units and line/column conversion', () => {
-    fc.assert(
+  it('for slices, code units and line/column conversion', async () => {
+    await assertInChunks(
       fc.property(
         baseArb,
         fc.array(editArb, { maxLength: 3 }),
@@ -145,7 +146,7 @@ describe('the rope agrees with plain strings', () => {
           expect(text.lineAt(line).text).toBe(expected.split('\n')[line]);
         },
       ),
-      { numRuns: Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)) },
+      Math.max(20, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 10)),
     );
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@dist-space/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { anyMessage, MESSAGE_ARBITRARIES } from './support/arbitraries.js';
 
 /**
@@ -31,12 +32,12 @@ function decodeNeverThrows(bytes: Uint8Array): void {
 
 /** Snapshots and Changes carry whole generated workspaces and changes: a quarter of the runs. */
 const heavy = new Set<MessageType>(['Snapshot', 'Changes']);
-const quarter = { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) };
+const quarter = Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4));
 
 describe('encode then decode is the identity', () => {
   for (const type of Object.keys(MESSAGE_TYPES) as MessageType[]) {
-    it(`for any valid ${type}`, () => {
-      fc.assert(
+    it(`for any valid ${type}`, async () => {
+      await assertInChunks(
         fc.property(MESSAGE_ARBITRARIES[type] as fc.Arbitrary<Message>, (message) => {
           const decoded = decodeMessage(encodeMessage(message));
           // A Workspace is compared by its content: equal trees may be built differently.
@@ -46,7 +47,7 @@ describe('encode then decode is the identity', () => {
             expect(decoded).toEqual({ ok: true, value: message });
           }
         }),
-        heavy.has(type) ? quarter : {},
+        heavy.has(type) ? quarter : undefined,
       );
     });
   }
@@ -72,13 +73,13 @@ function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
 }
 
 describe('decoding hostile bytes never throws and never returns an invalid message', () => {
-  it('for arbitrary bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), decodeNeverThrows));
+  it('for arbitrary bytes', async () => {
+    await assertInChunks(fc.property(fc.uint8Array({ maxLength: 400 }), decodeNeverThrows));
   });
 
-  it('for arbitrary bytes behind a valid envelope head', () => {
+  it('for arbitrary bytes behind a valid envelope head', async () => {
     const ids = Object.values(MESSAGE_TYPES).map((spec) => spec.id);
-    fc.assert(
+    await assertInChunks(
       fc.property(
         fc.constantFrom(...ids),
         fc.integer({ min: 0x80, max: 0x8f }),
@@ -88,8 +89,8 @@ describe('decoding hostile bytes never throws and never returns an invalid messa
     );
   });
 
-  it('for truncated valid frames, which are always MALFORMED_FRAME', () => {
-    fc.assert(
+  it('for truncated valid frames, which are always MALFORMED_FRAME', async () => {
+    await assertInChunks(
       fc.property(
         anyMessage,
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
@@ -102,8 +103,8 @@ describe('decoding hostile bytes never throws and never returns an invalid messa
     );
   });
 
-  it('for valid frames with bytes flipped, inserted and deleted', () => {
-    fc.assert(
+  it('for valid frames with bytes flipped, inserted and deleted', async () => {
+    await assertInChunks(
       fc.property(
         anyMessage,
         fc.array(mutation, { minLength: 1, maxLength: 4 }),

@@ -2,6 +2,7 @@ import { DEFAULT_PROTOCOL_LIMITS, type PlainValue } from '@dist-space/protocol';
 import { decode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { decodeFrameValue } from '../src/frame-codec.js';
 import { isStrictUtf8 } from '../src/utf8.js';
 import { plainValue } from './support/arbitraries.js';
@@ -85,8 +86,8 @@ function writeAnyForm(value: PlainValue, choose: (n: number) => number): number[
 }
 
 describe('the frame scan', () => {
-  it('accepts every msgpack form of a value, and decodes it as @msgpack/msgpack does', () => {
-    fc.assert(
+  it('accepts every msgpack form of a value, and decodes it as @msgpack/msgpack does', async () => {
+    await assertInChunks(
       fc.property(
         plainValue,
         fc.array(fc.nat(), { minLength: 1, maxLength: 64 }),
@@ -103,7 +104,7 @@ describe('the frame scan', () => {
     );
   });
 
-  it('judges UTF-8 exactly as a fatal TextDecoder does', () => {
+  it('judges UTF-8 exactly as a fatal TextDecoder does', async () => {
     const fatal = new TextDecoder('utf-8', { fatal: true });
     const valid = (bytes: Uint8Array) => {
       try {
@@ -140,7 +141,7 @@ describe('the frame scan', () => {
     const text = fc
       .string({ unit: 'binary', maxLength: 8 })
       .map((s) => Array.from(new TextEncoder().encode(s)));
-    fc.assert(
+    await assertInChunks(
       fc.property(fc.oneof(nearUtf8, text), (array) => {
         const bytes = Uint8Array.from(array);
         expect(isStrictUtf8(bytes, 0, bytes.length)).toBe(valid(bytes));

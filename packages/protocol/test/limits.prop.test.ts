@@ -13,6 +13,7 @@ import { type NodeSnapshot, utf8Length, type WorkspaceOp } from '@dist-space/vfs
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { anyMessage } from './support/arbitraries.js';
 import { SAMPLE_MESSAGES } from './support/sample-messages.js';
 
@@ -22,7 +23,7 @@ type LimitName = keyof ProtocolLimits;
  * For the properties that build messages of thousands of items: each run checks one size, and a
  * quarter of the runs covers the sizes well.
  */
-const largeMessages = { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) };
+const largeMessages = Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4));
 
 /**
  * At `limit = n` the frame decodes; at `n - 1` it gives LIMIT_EXCEEDED naming the limit (or,
@@ -54,8 +55,8 @@ const records = (items: PlainValue[]) => ({
 });
 
 describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEEDED', () => {
-  it('maxFrameBytes', () => {
-    fc.assert(
+  it('maxFrameBytes', async () => {
+    await assertInChunks(
       fc.property(anyMessage, (message) =>
         expectLimitAt(message, 'maxFrameBytes', encodeMessage(message).length),
       ),
@@ -63,8 +64,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxStringBytes', () => {
-    fc.assert(
+  it('maxStringBytes', async () => {
+    await assertInChunks(
       fc.property(text(12, 400), (message) => {
         const goodbye = { type: 'Goodbye' as const, error: { code: 'X', message } };
         expectLimitAt(goodbye, 'maxStringBytes', utf8Length(message));
@@ -72,8 +73,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxArrayLength', () => {
-    fc.assert(
+  it('maxArrayLength', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 3, max: 3_000 }), (n) =>
         expectLimitAt(records(Array.from({ length: n }, () => ({}))), 'maxArrayLength', n),
       ),
@@ -81,8 +82,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxMapSize', () => {
-    fc.assert(
+  it('maxMapSize', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 3, max: 500 }), (n) => {
         const record = Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
         expectLimitAt(records([record]), 'maxMapSize', n);
@@ -91,8 +92,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxDepth', () => {
-    fc.assert(
+  it('maxDepth', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 250 }), (arrays) => {
         let value: PlainValue = 0;
         for (let i = 0; i < arrays; i++) value = [value];
@@ -102,8 +103,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxOpsPerChange', () => {
-    fc.assert(
+  it('maxOpsPerChange', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 500 }), (n) => {
         const edit = {
           type: 'edit',
@@ -120,13 +121,13 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxNameBytes', () => {
+  it('maxNameBytes', async () => {
     // Pieces of 1 to 4 UTF-8 bytes, all in NFC; names are at most 255 bytes whatever the limit.
     const pieces = fc.array(fc.constantFrom('a', 'Z', '.', 'é', '中', '😀'), {
       minLength: 1,
       maxLength: 60,
     });
-    fc.assert(
+    await assertInChunks(
       fc.property(pieces, (parts) => {
         const name = parts.join('');
         fc.pre(name !== '.' && name !== '..' && utf8Length(name) <= 255);
@@ -143,8 +144,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxPathDepth, over the depth of a deleted subtree', () => {
-    fc.assert(
+  it('maxPathDepth, over the depth of a deleted subtree', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 60 }), (depth) => {
         // A chain of depth + 1 directories: the deleted one, and depth levels beneath it.
         let removed: NodeSnapshot = {
@@ -170,8 +171,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxPathDepth, over the ancestors an op names (vfs-workspace reports INVALID_OP)', () => {
-    fc.assert(
+  it('maxPathDepth, over the ancestors an op names (vfs-workspace reports INVALID_OP)', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 60 }), (n) => {
         const ancestors = [...Array.from({ length: n - 1 }, (_, i) => `alice:${i + 10}`), 'root'];
         const create = {
@@ -186,8 +187,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxPresenceStateBytes', () => {
-    fc.assert(
+  it('maxPresenceStateBytes', async () => {
+    await assertInChunks(
       fc.property(text(0, 300), (note) => {
         const state = { note };
         const presence = { ...SAMPLE_MESSAGES.Presence, state };
@@ -196,8 +197,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxPresenceFiles', () => {
-    fc.assert(
+  it('maxPresenceFiles', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 100 }), (n) => {
         const files = Object.fromEntries(
           Array.from({ length: n }, (_, i) => [`alice:${i}`, { selections: [] }]),
@@ -208,8 +209,8 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxSelectionsPerFile', () => {
-    fc.assert(
+  it('maxSelectionsPerFile', async () => {
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 1_500 }), (n) => {
         const selections = Array.from({ length: n }, (_, i) => ({ anchor: i, head: i + 1 }));
         const files = { 'alice:3': { selections } };
@@ -219,10 +220,10 @@ describe('each limit: at the limit a frame passes, one over it gives LIMIT_EXCEE
     );
   });
 
-  it('maxSnapshotBytes, over the joined chunks', () => {
+  it('maxSnapshotBytes, over the joined chunks', async () => {
     const { state, ...header } = SAMPLE_MESSAGES.Snapshot;
     const bytes = encodeWorkspaceState(state);
-    fc.assert(
+    await assertInChunks(
       fc.property(fc.integer({ min: 1, max: 8 }), (count) => {
         const frame = Math.ceil(bytes.length / count) + 120;
         const chunks = encodeSnapshotChunks(header, bytes, frame);

@@ -8,6 +8,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import {
   baseSeedsArb,
   CharSource,
@@ -48,8 +49,8 @@ function applyOrThrow(ws: Workspace, change: WorkspaceOp[]): Workspace {
 }
 
 describe('projection of a change onto what a session may see', () => {
-  it('takes the projection of the state before to the projection of the state after', () => {
-    fc.assert(
+  it('takes the projection of the state before to the projection of the state after', async () => {
+    await assertInChunks(
       fc.property(
         baseSeedsArb,
         wsSeedsArb(6),

@@ -12,9 +12,10 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 
 describe('path and name properties', () => {
-  it('is idempotent and its output splits into valid names (property)', () => {
+  it('is idempotent and its output splits into valid names (property)', async () => {
     const piece = fc.constantFrom(
       'a',
       'B',
@@ -29,7 +30,7 @@ describe('path and name properties', () => {
       '\ud800',
       '中',
     );
-    fc.assert(
+    await assertInChunks(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const r = normalizePath(pieces.join(''));
         if (!r.ok) return;
@@ -40,8 +41,8 @@ describe('path and name properties', () => {
     );
   });
 
-  it('node ids map one to one to conflict tags', () => {
-    fc.assert(
+  it('node ids map one to one to conflict tags', async () => {
+    await assertInChunks(
       fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.nat(), (client, n) => {
         const id = `${client}:${n}`;
         expect(idFromTag(idTag(id))).toBe(id);
@@ -49,10 +50,10 @@ describe('path and name properties', () => {
     );
   });
 
-  it('are valid names that fit the hard limit, cut at whole characters (property)', () => {
+  it('are valid names that fit the hard limit, cut at whole characters (property)', async () => {
     const piece = fc.constantFrom('a', '.', ' ', '😀', 'é', '中', 'e\u0301', 'x'.repeat(50));
     const client = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
-    fc.assert(
+    await assertInChunks(
       fc.property(
         fc.array(piece, { minLength: 1, maxLength: 20 }),
         client,

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { hashOf } from '../src/hash.js';
 import { PersistentMap } from '../src/persistent-map.js';
 
 describe('PersistentMap', () => {
-  it('behaves like a Map, and old versions never change (property)', () => {
+  it('behaves like a Map, and old versions never change (property)', async () => {
     const key = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor'));
     const action = fc.tuple(fc.boolean(), key, fc.nat(100));
-    fc.assert(
+    await assertInChunks(
       fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
         let map = PersistentMap.empty<number>();
         const model = new Map<string, number>();
@@ -29,11 +30,11 @@ describe('PersistentMap', () => {
         }
         expect(map.get('never set')).toBeUndefined();
       }),
-      { numRuns: Math.max(100, Math.floor(fc.readConfigureGlobal().numRuns! / 10)) },
+      Math.max(100, Math.floor(fc.readConfigureGlobal().numRuns! / 10)),
     );
   });
 
-  it('handles many keys, deletion down to empty, and deleting absent keys', () => {
+  it('handles many keys, deletion down to empty, and deleting absent keys', async () => {
     let map = PersistentMap.empty<string>();
     for (let i = 0; i < 20_000; i++) map = map.set(`c:${i}`, `v${i}`);
     expect(map.size).toBe(20_000);
@@ -44,7 +45,7 @@ describe('PersistentMap', () => {
     expect([...map.entries()]).toEqual([]);
   });
 
-  it('keeps keys whose hashes collide apart', () => {
+  it('keeps keys whose hashes collide apart', async () => {
     const seen = new Map<number, string>();
     const pairs: Array<[string, string]> = [];
     for (let i = 0; pairs.length < 3; i++) {

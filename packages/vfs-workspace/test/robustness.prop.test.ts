@@ -10,7 +10,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertInChunks } from './support/chunked.js';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { scenarioArb } from './support/scenario.js';
 
 // A change from an untrusted peer can be well-formed (it parses) and still not fit any state:

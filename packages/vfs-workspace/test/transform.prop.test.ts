@@ -6,7 +6,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertInChunks } from './support/chunked.js';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { counters, type Scenario, scenarioArb } from './support/scenario.js';
 import { describeWorkspace, mustApply } from './support/workspace-arbs.js';
 

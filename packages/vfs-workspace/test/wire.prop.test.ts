@@ -8,7 +8,7 @@ import {
 import { decode, encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertInChunks } from './support/chunked.js';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { scenarioArb } from './support/scenario.js';
 import { describeWorkspace } from './support/workspace-arbs.js';
 
