@@ -1,7 +1,7 @@
 import { touchedPaths, touchedPathsOfApplied } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertInChunks } from './support/chunked.js';
+import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { scenarioArb } from './support/scenario.js';
 
 describe('touchedPathsOfApplied', () => {
