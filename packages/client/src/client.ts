@@ -87,6 +87,7 @@ export class Client extends Emitter<ClientEvents> {
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private lastReceived = 0;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly options: ClientOptions,
@@ -106,7 +107,10 @@ export class Client extends Emitter<ClientEvents> {
     if (!options.url && !options.connect) {
       throw new DistSpaceError('INVALID_CONFIG', 'Give the client a url or a connect function.');
     }
-    const store = options.storage ?? new MemoryPendingStore();
+    const store: PendingStore = options.storage ?? new MemoryPendingStore();
+    // The store is this client's alone from here on (a lock, or a slot of its own when another
+    // tab or process holds the usual one), so the client id it keeps is never shared.
+    await store.acquire?.();
     let clientId = options.clientId ?? (await store.loadIdentity());
     if (!clientId) {
       clientId = randomClientId();
@@ -116,6 +120,7 @@ export class Client extends Emitter<ClientEvents> {
     const first = await client.establish();
     if (!first.ok) {
       client.stateValue = 'closed';
+      await store.release?.();
       throw first.error;
     }
     return client;
@@ -172,13 +177,25 @@ export class Client extends Emitter<ClientEvents> {
     return this.makeHandle(workspace, { state: reply.state, revision: reply.revision }, options);
   }
 
-  /** Closes every workspace and the connection, after saving pending changes. */
-  async close(): Promise<void> {
-    if (this.stateValue === 'closed') return;
+  /**
+   * Closes every workspace and the connection, after saving pending changes, and lets the store
+   * go to the next client (also after reconnecting gave up).
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.setState('closed');
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    await Promise.all([...this.handles.values()].map((h) => h.saved()));
+    // Closed handles take no more edits or messages, so once their last save is done nothing more
+    // is written into a store that the next client may own.
+    const handles = [...this.handles.values()];
+    for (const handle of handles) handle.close();
+    await Promise.all(handles.map((h) => h.saved()));
     this.connection?.close('NORMAL', 'The client closed.');
+    await this.store.release?.();
   }
 
   private makeHandle(

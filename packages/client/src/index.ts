@@ -16,10 +16,19 @@ export {
   type Connector,
 } from './client.js';
 export { Emitter, type Off } from './emitter.js';
-export { IndexedDbPendingStore } from './indexeddb-store.js';
+export {
+  IndexedDbPendingStore,
+  type IndexedDbPendingStoreOptions,
+  type LockManagerLike,
+} from './indexeddb-store.js';
 export { mapFiles, type PeerPresence } from './presence.js';
 export { type RebaseResult, rebasePending } from './rebase.js';
-export { MemoryPendingStore, type PendingStore, type PersistedWorkspace } from './storage.js';
+export {
+  claimSlot,
+  MemoryPendingStore,
+  type PendingStore,
+  type PersistedWorkspace,
+} from './storage.js';
 export { type InFlight, type RemoteApplied, SyncState } from './sync-state.js';
 export { diffText, mergeText } from './text-merge.js';
 export { UndoHistory, type UndoOptions } from './undo.js';

@@ -1,3 +1,4 @@
+import { DistSpaceError } from '@dist-space/ot-core';
 import {
   parseWorkspace,
   parseWorkspaceChange,
@@ -6,6 +7,7 @@ import {
   workspaceChangeToWire,
   workspaceToWire,
 } from '@dist-space/vfs-workspace';
+import './errors.js';
 import type { PersistedWorkspace } from './storage.js';
 import type { SyncState } from './sync-state.js';
 
@@ -60,4 +62,26 @@ export function restore(saved: PersistedState | undefined): RestoredState | unde
         : undefined,
     buffered: buffered.value,
   };
+}
+
+/** True for a value that {@link restore} accepts: what a store may hand back as saved. */
+export function isPersistedWorkspace(value: unknown): value is PersistedWorkspace {
+  return restore(value as PersistedWorkspace | undefined) !== undefined;
+}
+
+/** Where a damaged saved state is kept: `<where>.corrupt-<time>`. */
+export function corruptName(where: string): string {
+  return `${where}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/**
+ * The error of a store that found a damaged saved state at `where` and kept it as `keptAs`:
+ * raised rather than taking it for "nothing saved", which would drop the edits it holds.
+ */
+export function pendingStoreCorrupt(where: string, keptAs: string): DistSpaceError {
+  return new DistSpaceError(
+    'PENDING_STORE_CORRUPT',
+    `The saved pending changes in ${where} are damaged; they were kept as ${keptAs}. Edits they held were not sent: recover them from there by hand if they matter, then open again (it starts from the server's state).`,
+    { where, keptAs },
+  );
 }

@@ -40,6 +40,29 @@ export interface PendingStore {
   loadIdentity(): Promise<string | undefined>;
   /** Saves the client id. */
   saveIdentity(clientId: string): Promise<void>;
+  /**
+   * Makes the store this live client's alone, before anything else is read: `Client.connect`
+   * calls it first. A store that several tabs or processes can share (IndexedDB, a directory)
+   * takes a lock here, and when another live client holds it, a slot of its own (its own client
+   * id and workspaces), so that two clients never run under one client id.
+   */
+  acquire?(): Promise<void>;
+  /** Lets the store go for the next client (`Client.close` calls it after the last save). */
+  release?(): Promise<void>;
+}
+
+/**
+ * Finds the lowest slot whose lock `tryLock` can take, and returns it with the lock. Slot 0 is
+ * the usual one; another live client holding it sends the next to slot 1, and so on. A slot whose
+ * owner is gone is free again, so the next client takes it and recovers its pending edits.
+ */
+export async function claimSlot<L>(
+  tryLock: (slot: number) => Promise<L | undefined>,
+): Promise<{ readonly slot: number; readonly lock: L }> {
+  for (let slot = 0; ; slot++) {
+    const lock = await tryLock(slot);
+    if (lock !== undefined) return { slot, lock };
+  }
 }
 
 /** Keeps pending changes in memory: survives reconnects, not reloads. The default. */

@@ -8,7 +8,7 @@ import {
   exampleUrl,
   serveExample,
 } from '../../../examples/browser-client/serve.js';
-import { buildBrowserBundle } from '../scripts/browser-bundle.js';
+import { BROWSER_BUNDLE_FILE, buildBrowserBundle } from '../scripts/browser-bundle.js';
 import { connect, startTestServer, type TestServer, textOf, token } from './support/setup.js';
 
 // Two Chromium pages of examples/browser-client, on the same file of a real server, typing at
@@ -286,5 +286,48 @@ describe('the browser example in Chromium', () => {
       `browser test: pages ready after ${typing - started} ms, typed in ${typedMs} ms, in sync ` +
         `${syncedMs} ms after typing began; remote changes crossing pending ones: ${crossedA}, ${crossedB}`,
     );
+  });
+  it("gives a second tab of one origin its own IndexedDB slot (Web Locks), and a closed tab's slot to the next", async () => {
+    const context = await browser.newContext();
+    try {
+      // Tabs of one origin (one profile): each loads the bundle and opens the store as a client
+      // does, saving an id when its slot has none, and reports what its slot held.
+      const bundleUrl = `${example.url}${BROWSER_BUNDLE_FILE}`;
+      const tab = async (id: string): Promise<{ page: Page; found: string | null }> => {
+        const page = await context.newPage();
+        await page.goto(bundleUrl);
+        // A string, not a function: vitest would rewrite a function's `import()` for Node.
+        const found = (await page.evaluate(`(async () => {
+          const bundle = await import(${JSON.stringify(bundleUrl)});
+          const store = new bundle.IndexedDbPendingStore('slots');
+          await store.acquire();
+          const saved = await store.loadIdentity();
+          if (!saved) await store.saveIdentity(${JSON.stringify(id)});
+          return saved ?? null;
+        })()`)) as string | null;
+        return { page, found };
+      };
+      const heldSlots = (page: Page) =>
+        page.evaluate(async () => {
+          const locks = (
+            globalThis as unknown as {
+              navigator: { locks: { query(): Promise<{ held: { name: string }[] }> } };
+            }
+          ).navigator.locks;
+          return (await locks.query()).held.map((l) => l.name).sort();
+        });
+      const one = await tab('one');
+      const two = await tab('two');
+      expect([one.found, two.found]).toEqual([null, null]);
+      expect(await heldSlots(two.page)).toEqual(['slots/slot-0', 'slots/slot-1']);
+      await one.page.close(); // the browser releases its lock
+      await eventually(
+        async () => ((await heldSlots(two.page)).length === 1 ? true : undefined),
+        () => 'the closed tab to release its slot',
+      );
+      expect((await tab('three')).found).toBe('one');
+    } finally {
+      await context.close();
+    }
   });
 });

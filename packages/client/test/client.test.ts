@@ -1,11 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MemoryPendingStore } from '@dist-space/client';
-import { FilePendingStore } from '@dist-space/client/node';
 import { workspaceToWire } from '@dist-space/vfs-workspace';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, must, startTestServer, type TestServer, textOf, until } from './support/setup.js';
+import {
+  connect,
+  goOffline,
+  must,
+  startTestServer,
+  type TestServer,
+  textOf,
+  token,
+  until,
+} from './support/setup.js';
 
 let server: TestServer;
 const toClose: Array<{ close(): Promise<void> | void }> = [];
@@ -120,6 +125,32 @@ describe('Client', () => {
     expect(states).toEqual(['disconnected', 'connecting', 'connected']);
   });
 
+  it('calls the token function afresh for every reconnect', async () => {
+    server = await startTestServer();
+    const issued: string[] = [];
+    const c1 = await client('alice', {
+      token: async () => {
+        // A new token each time, as a token service hands out short-lived ones.
+        const t = await token('alice', undefined, undefined, 3600 + issued.length);
+        issued.push(t);
+        return t;
+      },
+    });
+    const a = await c1.open('w', { create: true });
+    expect(issued.length).toBe(1);
+    for (let cut = 1; cut <= 2; cut++) {
+      (
+        c1 as unknown as { connection: { terminate(c: string, r: string): void } }
+      ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+      await until(() => c1.state !== 'connected', 'disconnected');
+      await until(() => c1.state === 'connected', 'reconnected');
+      expect(issued.length).toBe(cut + 1);
+    }
+    expect(new Set(issued).size).toBe(3);
+    must(a.createFile('after.txt', 'ok'));
+    await a.whenSynced();
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
@@ -195,38 +226,6 @@ describe('Client', () => {
     expect(a.presence[0]!.files[id]).toEqual([{ anchor: 9, head: 14 }]);
   });
 
-  it('keeps unacknowledged edits in a file store across a restart of the client', async () => {
-    server = await startTestServer();
-    const dir = await mkdtemp(join(tmpdir(), 'dist-space-client-'));
-    try {
-      const first = await client('alice', { storage: new FilePendingStore(dir) });
-      const a = await first.open('w', { create: true });
-      must(a.createFile('f.txt', 'saved'));
-      await a.whenSynced();
-      // Go offline (never reconnect), type, let it be saved, and "crash".
-      (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
-        maxAttempts: 0,
-      };
-      (
-        first as unknown as { connection: { terminate(c: string, r: string): void } }
-      ).connection.terminate('CONNECTION_CLOSED', 'offline');
-      await until(() => first.state !== 'connected', 'offline');
-      must(a.insert('f.txt', 5, ' offline'));
-      must(a.createFile('new.txt', 'made offline'));
-      await (a as unknown as { saved(): Promise<void> }).saved();
-      const again = await client('alice', { storage: new FilePendingStore(dir) });
-      expect(again.clientId).toBe(first.clientId);
-      const b = await again.open('w');
-      expect(textOf(b, 'f.txt')).toBe('saved offline');
-      await b.whenSynced();
-      const check = await (await client('bob')).open('w');
-      expect(textOf(check, 'f.txt')).toBe('saved offline');
-      expect(textOf(check, 'new.txt')).toBe('made offline');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
   it('rebases pending edits onto a snapshot when the server no longer has its history', async () => {
     server = await startTestServer({
       persistence: { snapshotEveryRevisions: 5, retainRevisions: 5, recentWindow: 5 },
@@ -237,13 +236,7 @@ describe('Client', () => {
     const b = await first.open('w', { create: true });
     must(b.createFile('f.txt', 'start'));
     await b.whenSynced();
-    (first as unknown as { options: { reconnect: unknown } }).options.reconnect = {
-      maxAttempts: 0,
-    };
-    (
-      first as unknown as { connection: { terminate(c: string, r: string): void } }
-    ).connection.terminate('CONNECTION_CLOSED', 'offline');
-    await until(() => first.state !== 'connected', 'offline');
+    await goOffline(first);
     must(b.insert('f.txt', 0, 'BOB:'));
     await (b as unknown as { saved(): Promise<void> }).saved();
     const a = await (await client('alice')).open('w');

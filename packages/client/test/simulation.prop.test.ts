@@ -3,7 +3,7 @@ import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { createAuthenticator, createJwtVerifier } from '@dist-space/permissions';
 import { createLogger, DistSpaceServer, LogRing, storeStorage } from '@dist-space/server';
 import { type Connection, MemoryNetwork } from '@dist-space/transport-adapters';
-import { workspaceToWire } from '@dist-space/vfs-workspace';
+import { type Workspace, workspaceToWire } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SECRET, token } from '../../server/test/support/harness.js';
@@ -11,8 +11,9 @@ import { SECRET, token } from '../../server/test/support/harness.js';
 // The network simulation of issue 7: a real server (in-process, memory store) and three clients
 // over the in-memory transport with random latency, reordering across connections, cuts at
 // random frames (so also between a commit and its ack) and explicit disconnects, making random
-// edits of every kind. At the end every client holds the server's state, and every inserted
-// token is there exactly once unless its file was deleted.
+// edits of every kind. At the end every client holds the server's state (tree and every text, as
+// a fresh client opening the workspace receives it), and every inserted token is there exactly
+// once, unless its file was deleted or an undo took that very token out.
 
 type Action =
   | { kind: 'insert'; client: number; file: number; at: number }
@@ -78,7 +79,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('remove' as const), client, node: fc.nat() }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), client }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'pause' as const }) },
 );
@@ -90,8 +91,29 @@ function pick<T>(items: T[], n: number): T | undefined {
 interface Sim {
   tokens: Map<string, string>; // token -> file id it was typed into
   removed: Set<string>; // ids removed by some client (with everything beneath)
-  undone: Set<string>; // tokens an undo may have taken out
+  undone: Set<string>; // tokens an undo took out
   counter: number;
+}
+
+/** Every file's text, joined. */
+function allText(state: Workspace): string {
+  return [...state.walk()]
+    .filter((n) => n.kind === 'file')
+    .map((n) => state.text(n.id)!.toString())
+    .join('\n');
+}
+
+/** The tokens present in a state, each with the file it is in. */
+function tokensIn(state: Workspace): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const n of state.walk())
+    if (n.kind === 'file')
+      for (const tok of state
+        .text(n.id)!
+        .toString()
+        .match(/<\d+:\d+>/g) ?? [])
+        found.set(tok, n.id);
+  return found;
 }
 
 function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
@@ -150,13 +172,25 @@ function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
       return;
     }
     case 'undo': {
-      // An undo may take this client's own tokens back out, and undoing a create deletes the
-      // file with whatever others typed into it: both count as explicit deletes.
-      for (const tok of sim.tokens.keys()) if (tok.startsWith(`<${who}:`)) sim.undone.add(tok);
+      // An undo reverts this client's newest step, and nothing else: a token insert is a step of
+      // its own (never grouped with typing), so it may take out one of this client's tokens, and
+      // never another client's. Undoing a create deletes the file (or directory) with whatever
+      // others typed into it: that counts as an explicit delete.
       const before = new Set([...ws.state.walk()].map((n) => n.id));
+      const tokensBefore = tokensIn(ws.state);
       ws.undo();
       const after = new Set([...ws.state.walk()].map((n) => n.id));
-      for (const id of before) if (!after.has(id)) sim.removed.add(id);
+      const gone = [...before].filter((id) => !after.has(id));
+      for (const id of gone) sim.removed.add(id);
+      const tokensAfter = tokensIn(ws.state);
+      const taken = [...tokensBefore].filter(
+        ([tok, file]) => !tokensAfter.has(tok) && !gone.includes(file),
+      );
+      expect(taken.length, 'an undo takes out at most one token').toBeLessThanOrEqual(1);
+      for (const [tok] of taken) {
+        expect(tok.startsWith(`<${who}:`), `undo by ${who} took ${tok}`).toBe(true);
+        sim.undone.add(tok);
+      }
       return;
     }
     case 'disconnect':
@@ -249,6 +283,10 @@ describe('network simulation', () => {
               undone: new Set(),
               counter: 0,
             };
+            // Every client starts with one file to type into, so that most runs type, and undo
+            // what they typed, from the first action on.
+            act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
+            await quiesce(clients, handles, server, 20_000);
             for (const action of actions) {
               if (action.kind === 'pause') {
                 await new Promise((r) => setTimeout(r, 3));
@@ -268,14 +306,18 @@ describe('network simulation', () => {
               network as unknown as { options: { disconnectProbability: number } }
             ).options.disconnectProbability = 0;
             await quiesce(clients, handles, server, 20_000);
-            const truth = JSON.stringify(workspaceToWire(handles[0]!.state));
+            // The server's state, as a fresh client opening the workspace receives it.
+            const checker = await Client.connect({
+              connect: () => network.connect('server', { remoteAddress: 'checker' }),
+              token: () => token('checker'),
+              clientId: 'sim-checker',
+            });
+            clients.push(checker);
+            const served = (await checker.open('sim')).state;
+            const truth = JSON.stringify(workspaceToWire(served));
             for (const h of handles)
               expect(JSON.stringify(workspaceToWire(h.state)), `seed ${seed}`).toBe(truth);
-            const all = handles[0]!.state;
-            const text = [...all.walk()]
-              .filter((n) => n.kind === 'file')
-              .map((n) => all.text(n.id)!.toString())
-              .join('\n');
+            const text = allText(served);
             for (const [tok, fileId] of sim.tokens) {
               const count = text.split(tok).length - 1;
               if (sim.removed.has(fileId) || sim.undone.has(tok))

@@ -18,6 +18,7 @@ import {
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 
 function ws(files: Record<string, string>): Workspace {
@@ -127,6 +128,27 @@ describe('UndoHistory', () => {
   });
 });
 
+describe('UndoHistory cap', () => {
+  it('keeps only the newest maxSteps steps', () => {
+    const h = new UndoHistory({ maxSteps: 3, groupWithinMs: 0 });
+    let state = ws({});
+    for (let i = 0; i < 5; i++) {
+      const c = change(state, (b) => void b.createFile(`f${i}.txt`, ''), `me${i}`);
+      const next = applyWorkspaceChange(state, c);
+      if (!next.ok) throw next.error;
+      state = next.value;
+      h.record(c, 'edit', i * 1000);
+    }
+    const undone: string[] = [];
+    for (let step = h.takeUndo(); step; step = h.takeUndo()) {
+      const paths = step.map((op) => (op.type === 'delete' ? state.pathOf(op.id) : undefined));
+      undone.push(...paths.map(String));
+    }
+    expect(undone).toEqual(['f4.txt', 'f3.txt', 'f2.txt']);
+    expect(h.canUndo).toBe(false);
+  });
+});
+
 describe('backoff', () => {
   it('grows exponentially up to the cap, with jitter below the nominal delay', () => {
     expect(backoffDelay(0, { jitter: 0 })).toBe(250);
@@ -159,5 +181,21 @@ describe('pending stores', () => {
     expect(await store.loadIdentity()).toBe('c1');
     await store.remove('w:x');
     expect(await store.load('w:x')).toBeUndefined();
+  });
+});
+
+describe('IndexedDbPendingStore and a damaged record', () => {
+  it('raises PENDING_STORE_CORRUPT and keeps the record aside instead of dropping its edits', async () => {
+    const name = `corrupt-${Math.random()}`;
+    const store = new IndexedDbPendingStore(name);
+    await store.save('w:x', { format: 1 } as never); // what another version might have written
+    await expect(store.load('w:x')).rejects.toMatchObject({ code: 'PENDING_STORE_CORRUPT' });
+    const db = await openDB(name);
+    const keys = (await db.getAllKeys('workspaces')).map(String);
+    db.close();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^slot-0\/w:x\.corrupt-/);
+    expect(await store.load('w:x')).toBeUndefined();
+    await store.release();
   });
 });

@@ -427,6 +427,20 @@ export class LmdbOpLogStore implements OpLogStore {
     });
   }
 
+  /** Sums the workspace's retained records: one pass over its log and snapshots. */
+  async storedBytes(workspace: string): Promise<number> {
+    return this.#read('storedBytes', workspace, () => {
+      const { id } = this.#workspace(workspace);
+      let bytes = 0;
+      for (const db of [this.#db.log, this.#db.snapshots]) {
+        for (const { value } of db.getRange({ start: [id, 0], end: [id, TOP] })) {
+          bytes += value.length;
+        }
+      }
+      return bytes;
+    });
+  }
+
   async listSnapshots(workspace: string): Promise<number[]> {
     return this.#read('listSnapshots', workspace, () => {
       const { id } = this.#workspace(workspace);

@@ -192,6 +192,14 @@ export class MemoryOpLogStore implements OpLogStore {
     return [...this.#workspace(workspace).snapshots.keys()].sort((a, b) => a - b);
   }
 
+  async storedBytes(workspace: string): Promise<number> {
+    const ws = this.#workspace(workspace);
+    let bytes = 0;
+    for (const record of ws.log) bytes += record.byteLength;
+    for (const record of ws.snapshots.values()) bytes += record.byteLength;
+    return bytes;
+  }
+
   async truncate(workspace: string, belowRev: number): Promise<void> {
     const ws = this.#workspace(workspace);
     const snapshots = [...ws.snapshots.keys()];

@@ -109,6 +109,13 @@ export interface OpLogStore {
   listSnapshots(workspace: string): Promise<number[]>;
 
   /**
+   * The bytes of the workspace's change and snapshot records as the store holds them (without
+   * the store's own overhead: indexes, free pages), for operators' statistics. Optional: a store
+   * that cannot tell leaves it out. Fails with `WORKSPACE_NOT_FOUND` like the other reads.
+   */
+  storedBytes?(workspace: string): Promise<number>;
+
+  /**
    * Drops the changes below `belowRev`, and the snapshots below `belowRev - 1` (history the
    * log no longer reaches). Refuses with `SNAPSHOT_REQUIRED` unless a snapshot at
    * `belowRev - 1` or later exists, so the current state can always be rebuilt, and with

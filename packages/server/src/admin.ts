@@ -62,11 +62,9 @@ export class AdminApi {
         return;
       }
       case 'Stats':
-        session.send({
-          type: 'StatsResult',
-          requestId: message.requestId,
-          ...this.stats(message.workspace),
-        });
+        void this.statsWithStore(message.workspace).then((stats) =>
+          session.send({ type: 'StatsResult', requestId: message.requestId, ...stats }),
+        );
         return;
       case 'TailLog':
         session.send({
@@ -94,7 +92,28 @@ export class AdminApi {
       }));
   }
 
-  /** Server-wide figures, and per open workspace (one, when `workspace` is given). */
+  /**
+   * {@link AdminApi.stats} with each workspace's `storeBytes` when the store can tell (it reads
+   * the store, so it is asynchronous).
+   */
+  async statsWithStore(workspace?: string) {
+    const stats = this.stats(workspace);
+    const sizes = await Promise.all(
+      stats.workspaces.map((w) => this.host.storedBytes(w.workspace)),
+    );
+    return {
+      ...stats,
+      workspaces: stats.workspaces.map((w, i) => {
+        const storeBytes = sizes[i];
+        return storeBytes === undefined ? w : { ...w, storeBytes };
+      }),
+    };
+  }
+
+  /**
+   * Server-wide figures, and per open workspace (one, when `workspace` is given), without the
+   * store sizes (see {@link AdminApi.statsWithStore}).
+   */
   stats(workspace?: string) {
     const open = this.host.list().filter((w) => workspace === undefined || w.id === workspace);
     const memory = process.memoryUsage();

@@ -30,6 +30,10 @@ declare module '@dist-space/ot-core' {
     SHUTTING_DOWN: true;
     /** An admin kicked the session. */
     KICKED: true;
+    /** The client id is used by another user (another subject) in this workspace or on this server. */
+    CLIENT_ID_TAKEN: true;
+    /** A newer connection of the same client (same client id and user) took this session's place. */
+    SESSION_REPLACED: true;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { DistSpaceError } from '@dist-space/ot-core';
-import { encodeMessage, type Message } from '@dist-space/protocol';
-import type { Workspace, WorkspaceChange } from '@dist-space/vfs-workspace';
+import { type AlteredOp, encodeMessage, type Message } from '@dist-space/protocol';
+import type { TransformNote, Workspace, WorkspaceChange } from '@dist-space/vfs-workspace';
 import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
 import { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
@@ -51,7 +51,8 @@ export class OpenWorkspace {
       apply: { maxNodes: limits.maxFilesPerWorkspace, maxFileSize: limits.maxFileLength },
       maxChangeOps: limits.maxChangeOps,
       recentWindow: limits.recentWindow,
-      onCommit: (entry, before, after, origin) => this.committed(entry, before, after, origin),
+      onCommit: (entry, before, after, origin, notes) =>
+        this.committed(entry, before, after, origin, notes),
       onFailure: (error) => this.events.onFailure(this, error),
     });
   }
@@ -97,6 +98,7 @@ export class OpenWorkspace {
     before: Workspace,
     after: Workspace,
     origin: unknown,
+    notes: readonly TransformNote[],
   ): void {
     this.commits.record();
     this.lastActivity = entry.time;
@@ -106,7 +108,13 @@ export class OpenWorkspace {
     let whole: Uint8Array | undefined;
     for (const member of this.members.values()) {
       if (member === origin) {
-        member.send({ type: 'Ack', workspace: this.id, seq: entry.seq, revision: entry.revision });
+        member.send({
+          type: 'Ack',
+          workspace: this.id,
+          seq: entry.seq,
+          revision: entry.revision,
+          ...(notes.length > 0 ? { altered: notes.map(alteredOp) } : {}),
+        });
         continue;
       }
       if (member.visibility === null) {
@@ -129,5 +137,18 @@ export class OpenWorkspace {
       seq: entry.seq,
       change,
     };
+  }
+}
+
+/** A transform note as the Ack's `altered` tells it: without the op, which its author has. */
+function alteredOp(note: TransformNote): AlteredOp {
+  const { index } = note;
+  switch (note.outcome) {
+    case 'dropped':
+      return { index, outcome: 'dropped', reason: note.reason };
+    case 'renamed':
+      return { index, outcome: 'renamed', name: note.name };
+    case 'relocated':
+      return { index, outcome: 'relocated', parent: note.parent, name: note.name };
   }
 }

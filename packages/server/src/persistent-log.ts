@@ -47,11 +47,13 @@ export async function openPersistentLog(
         return ok((await pw.changesBetween(since, upTo)).map(fromEntry));
       } catch (e) {
         if (e instanceof DistSpaceError && e.code === 'REVISION_TRUNCATED') {
+          // A Catchup can start at the revision before the oldest change the log holds.
+          const oldestRevision = (await store.firstRevision(workspace)) - 1;
           return err(
             new DistSpaceError(
               'REBASE_REQUIRED',
-              `Workspace '${workspace}' no longer keeps the changes after revision ${since}.`,
-              { workspace, sinceRevision: since },
+              `Workspace '${workspace}' no longer keeps the changes after revision ${since}; it keeps those after ${oldestRevision}.`,
+              { workspace, sinceRevision: since, oldestRevision },
             ),
           );
         }
@@ -85,5 +87,6 @@ export function storeStorage(
     exists: (workspace) => store.hasWorkspace(workspace),
     create: (workspace) => store.createWorkspace(workspace),
     openLog: (workspace) => openPersistentLog(store, workspace, options),
+    ...(store.storedBytes ? { storedBytes: (workspace) => store.storedBytes!(workspace) } : {}),
   };
 }

@@ -80,12 +80,16 @@ export interface SubmitOutcome {
   readonly crossedTreeOps: boolean;
 }
 
-/** Called for every change once it is durable, in revision order, with the state before it. */
+/**
+ * Called for every change once it is durable, in revision order, with the state before it and
+ * what the transform did to its ops (indices in the change as submitted).
+ */
 export type CommitListener = (
   entry: SequencedChange,
   before: Workspace,
   after: Workspace,
   origin: unknown,
+  notes: readonly TransformNote[],
 ) => void;
 
 /** Options of a {@link WorkspaceSequencer}. */
@@ -144,6 +148,8 @@ export class WorkspaceSequencer {
   /** Sequenced changes by client and seq, while they are in `recent`. */
   private readonly bySeq = new Map<string, Map<number, Pending>>();
   private readonly highest = new Map<string, number>();
+  /** The author of each client id seen, or null while the log holds none of its changes. */
+  private readonly owners = new Map<string, string | null>();
   private queue: Promise<unknown> = Promise.resolve();
   private commits: Promise<unknown> = Promise.resolve();
   private failure: DistSpaceError | undefined;
@@ -175,7 +181,7 @@ export class WorkspaceSequencer {
   /**
    * Sequences a change. Resolves once it is durable (or refused); never rejects.
    *
-   * @returns the outcome, or `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
+   * @returns the outcome, or `CLIENT_ID_TAKEN`, `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
    * `LIMIT_EXCEEDED`, an apply error (`NOT_FOUND`, `OUT_OF_RANGE`, ...), `STORE_FAILED` or
    * `SHUTTING_DOWN`
    */
@@ -236,6 +242,13 @@ export class WorkspaceSequencer {
   private async sequence(request: SubmitRequest): Promise<Result<Sequenced>> {
     if (this.closed) return err(shuttingDown(this.options.workspace));
     if (this.failure) return err(this.failure);
+    // Before dedupe: another user's Submit under this client id must not be acknowledged as a
+    // duplicate, nor make the owner's own next change one (a silent loss).
+    const known = this.owners.get(request.clientId);
+    const owner = known !== undefined ? known : await this.loadOwner(request.clientId);
+    if (owner !== null && owner !== request.author) {
+      return err(clientIdTaken(request.clientId, this.options.workspace));
+    }
     const duplicate = await this.findDuplicate(request.clientId, request.seq);
     if (duplicate) return ok(duplicate);
 
@@ -265,6 +278,9 @@ export class WorkspaceSequencer {
 
     let change: WorkspaceChange = request.change;
     const notes: TransformNote[] = [];
+    // The index in the submitted change of each op of `change` (-1 for a fix-up op), so that
+    // notes name the ops as the author sent them; undefined while they are the same.
+    let origins: number[] | undefined;
     let crossedTreeOps = false;
     for (const other of concurrent.value) {
       if (other.clientId === request.clientId) {
@@ -285,7 +301,12 @@ export class WorkspaceSequencer {
       const transformed = tryTransformWorkspaceChange(change, other.change, 'right');
       if (!transformed.ok) return transformed;
       change = transformed.value.change;
-      notes.push(...transformed.value.notes);
+      for (const note of transformed.value.notes) {
+        const index = origins ? origins[note.index]! : note.index;
+        if (index >= 0) notes.push({ ...note, index });
+      }
+      const step = transformed.value.origins;
+      origins = origins ? step.map((o) => (o < 0 ? -1 : origins![o]!)) : step;
     }
 
     const before = this.headState;
@@ -309,7 +330,7 @@ export class WorkspaceSequencer {
     };
     this.head = entry.revision;
     this.headState = applied.value;
-    const durable = this.commit(entry, before, applied.value, request.origin);
+    const durable = this.commit(entry, before, applied.value, request.origin, notes);
     this.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>
@@ -326,6 +347,7 @@ export class WorkspaceSequencer {
     before: Workspace,
     after: Workspace,
     origin: unknown,
+    notes: readonly TransformNote[],
   ): Promise<Result<void>> {
     const append = this.log.append(entry, after);
     const done = this.commits.then(async (): Promise<Result<void>> => {
@@ -339,7 +361,7 @@ export class WorkspaceSequencer {
       this.committed = entry.revision;
       this.committedStateValue = after;
       this.trimRecent();
-      this.options.onCommit(entry, before, after, origin);
+      this.options.onCommit(entry, before, after, origin, notes);
       return ok(undefined);
     });
     // A failed append must not leave an unhandled rejection behind.
@@ -381,6 +403,7 @@ export class WorkspaceSequencer {
       this.bySeq.set(entry.clientId, seqs);
     }
     seqs.set(entry.seq, { entry, durable });
+    if (!this.owners.get(entry.clientId)) this.owners.set(entry.clientId, entry.author);
     if ((this.highest.get(entry.clientId) ?? 0) < entry.seq)
       this.highest.set(entry.clientId, entry.seq);
   }
@@ -394,6 +417,25 @@ export class WorkspaceSequencer {
       if (seqs?.size === 0) this.bySeq.delete(old.clientId);
       excess--;
     }
+  }
+
+  /**
+   * The subject whose change first used `clientId` here, or null when none is sequenced, read
+   * from the log the first time a client id is seen (so that a restart keeps it); `owners`
+   * answers after that without waiting.
+   */
+  private async loadOwner(clientId: string): Promise<string | null> {
+    let highest = this.highest.get(clientId);
+    if (highest === undefined) {
+      highest = (await this.log.highestSeq(clientId)) ?? 0;
+      this.highest.set(clientId, highest);
+    }
+    // The newest change is the one truncation keeps longest. Once truncation dropped all of a
+    // client's changes the owner is unknown, and the next new change claims the id again.
+    const owner =
+      highest > 0 ? ((await this.log.findBySeq(clientId, highest))?.author ?? null) : null;
+    this.owners.set(clientId, owner);
+    return owner;
   }
 
   /**
@@ -463,6 +505,15 @@ function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
 
 function duplicateOf(revision: number): SubmitOutcome {
   return { revision, duplicate: true, change: [], notes: [], crossedTreeOps: false };
+}
+
+/** The refusal of a client id that another subject's changes already use. */
+export function clientIdTaken(clientId: string, workspace?: string): DistSpaceError {
+  return new DistSpaceError(
+    'CLIENT_ID_TAKEN',
+    `Client id '${clientId}' belongs to another user${workspace === undefined ? '' : ` in workspace '${workspace}'`}; generate a fresh client id and connect again.`,
+    { clientId, ...(workspace === undefined ? {} : { workspace }) },
+  );
 }
 
 function shuttingDown(workspace: string): DistSpaceError {

@@ -55,6 +55,7 @@ export class DistSpaceServer {
   private readonly ring: LogRing;
   private readonly host: WorkspaceHost;
   private readonly sessions = new Map<string, Session>();
+  private readonly clients = new Map<string, Session>();
   private readonly listeners = new Set<Listener>();
   private readonly admin: AdminApi;
   private shuttingDown = false;
@@ -141,13 +142,22 @@ export class DistSpaceServer {
       logger: this.logger,
       admin: this.admin,
       sessions: this.sessions,
+      clients: this.clients,
       shuttingDown: () => this.shuttingDown,
     });
   }
 
-  /** Server and per-workspace figures, as the admin Stats message returns them. */
+  /**
+   * Server and per-workspace figures, as the admin Stats message returns them but without
+   * `storeBytes`, which needs the store: see {@link DistSpaceServer.statsWithStore}.
+   */
   stats(workspace?: string): ReturnType<AdminApi['stats']> {
     return this.admin.stats(workspace);
+  }
+
+  /** {@link DistSpaceServer.stats} with each workspace's `storeBytes` when the store can tell. */
+  statsWithStore(workspace?: string): ReturnType<AdminApi['statsWithStore']> {
+    return this.admin.statsWithStore(workspace);
   }
 
   /**

@@ -12,8 +12,10 @@ import {
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
+import { concealDenial } from './hidden-nodes.js';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
+import type { SequencedChange } from './sequencer.js';
 import type { Session, SessionContext } from './session.js';
 
 type WorkspaceMessage = MessageOf<'Open' | 'Catchup' | 'Leave' | 'Submit' | 'Presence'>;
@@ -173,23 +175,31 @@ export class SessionWorkspaces {
       return;
     }
     const since = message.sinceRevision;
-    const stored = await open.sequencer.changesSince(since);
-    if (!stored.ok) {
-      const error =
-        stored.error.code === 'REVISION_TRUNCATED' || stored.error.code === 'REBASE_REQUIRED'
-          ? rebaseRequired(open, since)
-          : stored.error;
-      this.session.sendError(error, message.requestId);
-      return;
-    }
-    // Changes committed while the log was read are still in memory: take them in the same turn
-    // as joining, so the session misses none and gets none twice.
-    const got = stored.value;
-    const after = since + got.length;
-    const rest = open.sequencer.recentSince(after);
-    if (rest === undefined) {
-      this.session.sendError(rebaseRequired(open, since), message.requestId);
-      return;
+    // Changes committed while the log was read are in memory: take them in the same turn as
+    // joining, so the session misses none and gets none twice. When more were committed than
+    // memory keeps, read on from the log.
+    let got: SequencedChange[] = [];
+    let rest: SequencedChange[] | undefined;
+    for (let round = 0; rest === undefined; round++) {
+      const stored = await open.sequencer.changesSince(since + got.length);
+      if (!stored.ok) {
+        const error =
+          stored.error.code === 'REBASE_REQUIRED'
+            ? rebaseRequired(open, { sinceRevision: since }, oldestOf(stored.error))
+            : stored.error;
+        this.session.sendError(error, message.requestId);
+        return;
+      }
+      got = got.concat(stored.value);
+      rest = open.sequencer.recentSince(since + got.length);
+      if (rest === undefined && round === MAX_CATCHUP_ROUNDS) {
+        // The workspace commits faster than the log is read: the current snapshot is the way.
+        this.session.sendError(
+          rebaseRequired(open, { sinceRevision: since }, open.revision),
+          message.requestId,
+        );
+        return;
+      }
     }
     const all = got.concat(rest);
     this.join(open);
@@ -286,7 +296,12 @@ export class SessionWorkspaces {
       .then((outcome) => {
         this.inFlight--;
         if (!outcome.ok) {
-          reject(outcome.error);
+          const { error } = outcome;
+          reject(
+            error.code === 'REBASE_REQUIRED'
+              ? rebaseRequired(ws, { baseRevision: message.baseRevision }, oldestOf(error))
+              : error,
+          );
           return;
         }
         const { revision, duplicate, notes, crossedTreeOps } = outcome.value;
@@ -330,12 +345,9 @@ export class SessionWorkspaces {
     for (const [fileId, file] of Object.entries(message.files)) {
       const node = state.node(fileId);
       const path = node?.kind === 'file' ? state.pathOf(fileId) : undefined;
-      if (path === undefined) continue; // deleted since, or never a file: nothing to show
-      const read = this.session.capabilities!.check('read', path);
-      if (!read.ok) {
-        this.session.sendError(read.error);
-        return;
-      }
+      // Deleted since, never a file, or one the session may not read: nothing to show, and
+      // the same silence for all three, so that presence tells nothing of hidden files.
+      if (path === undefined || !this.session.capabilities!.allows('read', path)) continue;
       files[fileId] = {
         selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })),
       };
@@ -445,13 +457,33 @@ export function authorize(
   change: WorkspaceChange,
 ): Result<void> {
   const touched = touchedPathsOfApplied(state, change);
-  return caps.checkAll(touched.map((t) => ({ verb: t.access, path: t.path })));
+  const allowed = caps.checkAll(touched.map((t) => ({ verb: t.access, path: t.path })));
+  if (allowed.ok) return allowed;
+  return err(concealDenial(caps, state, change, touched, allowed.error));
 }
 
-function rebaseRequired(ws: OpenWorkspace, since: number): DistSpaceError {
+/** Catchup reads from the log this often, at most, while commits outrun the memory window. */
+const MAX_CATCHUP_ROUNDS = 4;
+
+/** The oldest revision a Catchup can start from, as the log's refusal states it. */
+function oldestOf(refusal: DistSpaceError): number | undefined {
+  return (refusal.details as { oldestRevision?: number } | undefined)?.oldestRevision;
+}
+
+/**
+ * `REBASE_REQUIRED` as the protocol states it: the revision asked for (`sinceRevision` of a
+ * Catchup, `baseRevision` of a Submit), the oldest revision a Catchup can still start from, and
+ * the current revision.
+ */
+function rebaseRequired(
+  ws: OpenWorkspace,
+  asked: { readonly sinceRevision: number } | { readonly baseRevision: number },
+  oldestRevision: number | undefined,
+): DistSpaceError {
+  const since = 'sinceRevision' in asked ? asked.sinceRevision : asked.baseRevision;
   return new DistSpaceError(
     'REBASE_REQUIRED',
-    `Workspace '${ws.id}' no longer keeps the changes after revision ${since}; open it again for a snapshot at revision ${ws.revision} and rebase pending changes onto it.`,
-    { workspace: ws.id, sinceRevision: since, revision: ws.revision },
+    `Workspace '${ws.id}' no longer keeps the changes after revision ${since} (the oldest it can catch up from is ${oldestRevision}); open it again for a snapshot at revision ${ws.revision} and rebase pending changes onto it.`,
+    { workspace: ws.id, ...asked, oldestRevision, revision: ws.revision },
   );
 }

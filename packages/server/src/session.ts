@@ -23,6 +23,7 @@ import type { AdminApi } from './admin.js';
 import type { ServerLimits } from './limits.js';
 import type { Member } from './open-workspace.js';
 import type { Visibility } from './projection.js';
+import { clientIdTaken } from './sequencer.js';
 import { SessionWorkspaces } from './session-workspaces.js';
 import type { WorkspaceHost } from './workspace-host.js';
 
@@ -39,6 +40,8 @@ export interface SessionContext {
   readonly admin: AdminApi;
   /** Every live session by id, for the admin API. */
   readonly sessions: Map<string, Session>;
+  /** The live (authenticated) session of each client id. */
+  readonly clients: Map<string, Session>;
   readonly shuttingDown: () => boolean;
 }
 
@@ -63,6 +66,7 @@ export class Session implements Member {
   private state: 'hello' | 'authenticating' | 'ready' | 'closed' = 'hello';
   private chain: Promise<void> = Promise.resolve();
   private errors = 0;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly workspaces: SessionWorkspaces;
   readonly log: Logger;
 
@@ -76,7 +80,9 @@ export class Session implements Member {
     connection.onMessage((frame) => this.onFrame(frame));
     connection.onClose((info) => {
       this.state = 'closed';
+      clearTimeout(this.expiryTimer);
       ctx.sessions.delete(this.sessionId);
+      if (ctx.clients.get(this.clientIdValue) === this) ctx.clients.delete(this.clientIdValue);
       this.workspaces.leaveAll();
       this.log.info({ code: info.code, initiator: info.initiator }, 'session closed');
     });
@@ -242,6 +248,22 @@ export class Session implements Member {
     // The connection may have closed while the token was checked.
     if ((this.state as string) === 'closed') return;
     const principal = auth.value;
+    // A client id names one running client: another user may not take it (its Submits would
+    // pass for the owner's), and the same user connecting again replaces a half-dead session.
+    const previous = this.ctx.clients.get(message.clientId);
+    if (previous?.ready) {
+      if (previous.subject !== principal.subject) {
+        return this.refuse(clientIdTaken(message.clientId));
+      }
+      previous.close(
+        new DistSpaceError(
+          'SESSION_REPLACED',
+          `A newer connection of client '${message.clientId}' took this session's place; close this one rather than reconnecting it.`,
+          { clientId: message.clientId },
+        ),
+      );
+    }
+    this.ctx.clients.set(message.clientId, this);
     this.principalValue = principal;
     this.clientIdValue = message.clientId;
     const caps = principal.capabilities;
@@ -250,6 +272,7 @@ export class Session implements Member {
       : { file: (p) => caps.allows('read', p), dir: (p) => caps.mayList(p) };
     this.state = 'ready';
     this.connection.markReady();
+    this.closeAtExpiry();
     this.log.info(
       {
         subject: principal.subject,
@@ -268,6 +291,23 @@ export class Session implements Member {
       heartbeatMs: this.ctx.heartbeatMs,
       limits: this.ctx.wireLimits,
     });
+  }
+
+  /**
+   * Ends the session when its token expires: checking only the messages it sends would let a
+   * silent session go on receiving Broadcasts and Presence with an expired token.
+   */
+  private closeAtExpiry(): void {
+    const expiresAt = this.principalValue?.expiresAt;
+    if (expiresAt === undefined || this.state === 'closed') return;
+    // setTimeout waits at most 2^31 - 1 ms (about 24.8 days); a later expiry re-arms.
+    const wait = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(() => {
+      const valid = checkNotExpired(this.principalValue!);
+      if (valid.ok) this.closeAtExpiry();
+      else this.close(valid.error);
+    }, wait);
+    this.expiryTimer.unref?.();
   }
 
   private refuse(error: DistSpaceError): void {

@@ -31,7 +31,8 @@ async function openStore(config: ServerConfig): Promise<OpLogStore> {
   return openLmdbOpLogStore({ path: config.dataDir, create: true });
 }
 
-async function httpsServer(config: ServerConfig): Promise<HttpsServer | undefined> {
+/** The certificate and key the configuration names, read once for every TLS listener. */
+async function readTls(config: ServerConfig): Promise<{ cert: Buffer; key: Buffer } | undefined> {
   if (!config.tls) return undefined;
   const read = async (path: string, what: string) => {
     try {
@@ -43,10 +44,18 @@ async function httpsServer(config: ServerConfig): Promise<HttpsServer | undefine
       );
     }
   };
-  const server = createHttpsServer({
+  return {
     cert: await read(config.tls.certFile, 'certificate'),
     key: await read(config.tls.keyFile, 'key'),
-  });
+  };
+}
+
+async function httpsServer(
+  config: ServerConfig,
+  tls: { cert: Buffer; key: Buffer } | undefined,
+): Promise<HttpsServer | undefined> {
+  if (!tls) return undefined;
+  const server = createHttpsServer(tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: config.host, port: config.port }, () => {
@@ -59,8 +68,8 @@ async function httpsServer(config: ServerConfig): Promise<HttpsServer | undefine
 
 /**
  * Starts the reference server a configuration describes: the store (LMDB in `dataDir`, or
- * memory), authentication, a WebSocket listener (TLS when a certificate is given) and, if asked,
- * a TCP listener. `stop` shuts it down gracefully.
+ * memory), authentication, a WebSocket listener and, if asked, a TCP listener; both speak TLS
+ * (`wss://`, `tls://`) when a certificate is given. `stop` shuts it down gracefully.
  *
  * @returns the running server, or `INVALID_CONFIG` / a store error saying why it cannot start
  */
@@ -95,7 +104,8 @@ export async function startServer(
       logger,
       logRing: ring,
     });
-    https = await httpsServer(config);
+    const tls = await readTls(config);
+    https = await httpsServer(config, tls);
     const ws = await listenWebSocket({
       ...server.listenerOptions(),
       host: config.host,
@@ -113,10 +123,11 @@ export async function startServer(
         ...server.listenerOptions(),
         host: config.host,
         port: config.tcpPort,
+        ...(tls ? { tls } : {}),
       });
       listeners.push(tcp);
       server.attach(tcp);
-      tcpUrl = `tcp://${config.host}:${tcp.port}`;
+      tcpUrl = `${tls ? 'tls' : 'tcp'}://${config.host}:${tcp.port}`;
     }
     const openedStore = store;
     const openedHttps = https;

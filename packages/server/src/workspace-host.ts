@@ -9,6 +9,8 @@ export interface WorkspaceStorage {
   exists(workspace: string): Promise<boolean>;
   create(workspace: string): Promise<void>;
   openLog(workspace: string): Promise<SequencerLog>;
+  /** The bytes the workspace takes in the store, for admin stats; absent when it cannot tell. */
+  storedBytes?(workspace: string): Promise<number>;
 }
 
 /**
@@ -60,6 +62,17 @@ export class WorkspaceHost {
       return await opened;
     } finally {
       this.opening.delete(id);
+    }
+  }
+
+  /** The bytes workspace `id` takes in the store, or undefined when the store cannot tell. */
+  async storedBytes(id: string): Promise<number | undefined> {
+    if (!this.storage.storedBytes) return undefined;
+    try {
+      return await this.storage.storedBytes(id);
+    } catch (e) {
+      this.logger.warn({ workspace: id, err: (e as Error).message }, 'store size unknown');
+      return undefined;
     }
   }
 

@@ -1,6 +1,13 @@
 import { insert } from '@dist-space/ot-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build, startTestServer, TestClient, type TestServer, token } from './support/harness.js';
+import {
+  build,
+  lmdbDir,
+  startTestServer,
+  TestClient,
+  type TestServer,
+  token,
+} from './support/harness.js';
 
 const ADMIN = ['read:**', 'write:**', 'create:**', 'delete:**', 'admin'];
 
@@ -47,11 +54,41 @@ describe('the admin API', () => {
       expect.objectContaining({ workspace: 'w', revision: 1, sessions: 1 }),
     ]);
     expect(stats.workspaces[0]!.opsPerSecond).toBeGreaterThan(0);
+    expect(stats.workspaces[0]!.storeBytes).toBeGreaterThan(0);
+    expect(stats.workspaces[0]!.storeBytes).toBe(await s.store.storedBytes!('w'));
     admin.send({ type: 'TailLog', requestId: 5, limit: 50 });
     const log = await admin.next('LogRecords');
     expect(log.records.length).toBeGreaterThan(0);
     expect(log.records.some((r) => r.msg === 'session authenticated')).toBe(true);
     expect(log.records.every((r) => typeof r.level === 'number')).toBe(true);
+  });
+});
+
+describe('store size in stats', () => {
+  it('reports the bytes a workspace takes in an LMDB store, growing with its changes', async () => {
+    const dir = await lmdbDir();
+    try {
+      s = await startTestServer({ store: await dir.open() });
+      const admin = await TestClient.session(s, 'root', { scopes: ADMIN });
+      const { state } = await admin.open('w');
+      const sizeOf = async (requestId: number) => {
+        admin.send({ type: 'Stats', requestId, workspace: 'w' });
+        return (await admin.next('StatsResult')).workspaces[0]!.storeBytes;
+      };
+      expect(await sizeOf(1)).toBe(0);
+      const text = 'x'.repeat(1000);
+      await admin.submit(
+        'w',
+        0,
+        build(state, admin.clientId, (b) => void b.createFile('a', text)),
+      );
+      const after = await sizeOf(2);
+      expect(after).toBeGreaterThan(text.length);
+      expect(after).toBe(await s.store.storedBytes!('w'));
+    } finally {
+      await s.stop();
+      await dir.cleanup();
+    }
   });
 });
 

@@ -1,7 +1,9 @@
-import { MESSAGE_TYPES } from '@dist-space/protocol';
+import { MemoryOpLogStore } from '@dist-space/oplog-storage';
+import { insert } from '@dist-space/ot-core';
+import { MESSAGE_TYPES, type MessageOf } from '@dist-space/protocol';
 import { encode } from '@msgpack/msgpack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import { build, edit, startTestServer, TestClient, type TestServer } from './support/harness.js';
 
 // Bad input on a live server: every client message with fields of the wrong type, unknown type
 // ids, malformed frames, ops out of range, oversized frames. The server stays up, the session
@@ -203,5 +205,77 @@ describe('bad input on a live server', () => {
     bystander = await TestClient.session(s, 'bystander');
     await bystander.open('w');
     await bystanderStillWorks();
+  });
+
+  it('rejects a change of more ops than maxChangeOps with LIMIT_EXCEEDED, applying nothing', async () => {
+    await s.stop();
+    s = await startTestServer({ limits: { maxChangeOps: 10 } });
+    const c = await TestClient.session(s, 'big');
+    const { state } = await c.open('w');
+    const made = build(state, c.clientId, (b) => void b.createFile('f.txt', ''));
+    expect(await c.submit('w', 0, made)).toMatchObject({ type: 'Ack', revision: 1 });
+    const after = (await c.open('w', false)).state;
+    // One workspace op passes the decoder; its eleven text ops count against the limit.
+    const eleven = edit(
+      after,
+      'f.txt',
+      Array.from({ length: 11 }, () => insert(0, 'x')),
+    );
+    const reply = await c.submit('w', 1, eleven);
+    expect(reply).toMatchObject({
+      type: 'Reject',
+      error: { code: 'LIMIT_EXCEEDED', details: { limit: 10, actual: 11 } },
+    });
+    const ten = edit(
+      after,
+      'f.txt',
+      Array.from({ length: 10 }, () => insert(0, 'x')),
+    );
+    expect(await c.submit('w', 1, ten)).toMatchObject({ type: 'Ack', revision: 2 });
+    expect((await c.open('w', false)).state.read('f.txt')).toEqual({
+      ok: true,
+      value: 'x'.repeat(10),
+    });
+  });
+
+  it('refuses submits beyond maxInFlightSubmits waiting for their ack with RATE_LIMITED', async () => {
+    await s.stop();
+    const store = new MemoryOpLogStore();
+    // A slow disk keeps the first submits waiting for their commit.
+    const append = store.append.bind(store);
+    store.append = async (ws, changes) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return append(ws, changes);
+    };
+    s = await startTestServer({ store, limits: { maxInFlightSubmits: 3 } });
+    const c = await TestClient.session(s, 'eager');
+    // One workspace each, so that every submit is sequenced and waits for its slow commit.
+    for (let seq = 1; seq <= 6; seq++) await c.open(`w${seq}`);
+    for (let seq = 1; seq <= 6; seq++) {
+      c.send({
+        type: 'Submit',
+        workspace: `w${seq}`,
+        baseRevision: 0,
+        clientId: c.clientId,
+        seq,
+        change: [],
+      });
+    }
+    const replies = new Map<number, MessageOf<'Ack' | 'Reject'>>();
+    while (replies.size < 6) {
+      const reply = await c.next(['Ack', 'Reject']);
+      replies.set(reply.seq, reply);
+    }
+    for (const seq of [1, 2, 3]) {
+      expect(replies.get(seq), `seq ${seq}`).toMatchObject({ type: 'Ack', revision: 1 });
+    }
+    for (const seq of [4, 5, 6]) {
+      expect(replies.get(seq), `seq ${seq}`).toMatchObject({
+        type: 'Reject',
+        error: { code: 'RATE_LIMITED' },
+      });
+    }
+    // The acks free the places: the next submit is taken.
+    expect(await c.submit('w4', 0, [], 7)).toMatchObject({ type: 'Ack', revision: 1 });
   });
 });

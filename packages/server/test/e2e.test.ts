@@ -209,7 +209,28 @@ describe('rebase', () => {
     expect(reply.type).toBe('Reject');
     if (reply.type === 'Reject') {
       expect(reply.error.code).toBe('REBASE_REQUIRED');
-      expect(reply.error.details).toMatchObject({ workspace: 'w' });
+      // The oldest revision a Catchup can start from: the one before the oldest change kept.
+      const oldestRevision = (await s.store.firstRevision('w')) - 1;
+      expect(oldestRevision).toBeGreaterThan(old.revision);
+      expect(reply.error.details).toMatchObject({
+        workspace: 'w',
+        baseRevision: old.revision,
+        oldestRevision,
+      });
+      stale.send({ type: 'Catchup', requestId: 7, workspace: 'w', sinceRevision: old.revision });
+      expect((await stale.next(['Error', 'Changes'])) as unknown).toMatchObject({
+        requestId: 7,
+        error: {
+          code: 'REBASE_REQUIRED',
+          details: { sinceRevision: old.revision, oldestRevision },
+        },
+      });
+      stale.send({ type: 'Catchup', requestId: 8, workspace: 'w', sinceRevision: oldestRevision });
+      expect(await stale.next(['Error', 'Changes'])).toMatchObject({
+        type: 'Changes',
+        requestId: 8,
+        fromRevision: oldestRevision,
+      });
     }
     const fresh = await stale.open('w', false);
     const rebased = build(fresh.state, 'bob', (b) => void b.edit('f.txt', [insert(0, 'B')]), 100);
@@ -247,5 +268,44 @@ describe('shutdown', () => {
     expect(await a.closed()).toBe('SHUTTING_DOWN');
     expect(await store.lastRevision('w')).toBe(1);
     await store.close();
+  });
+});
+
+describe('what the transform did to a change', () => {
+  it('tells the author in its Ack which ops a concurrent delete dropped, by their index as sent', async () => {
+    const s = await server();
+    const alice = await TestClient.session(s, 'alice');
+    const bob = await TestClient.session(s, 'bob');
+    const { state } = await alice.open('w');
+    const files = build(state, 'seed', (b) => {
+      b.createFile('a.txt', 'a');
+      b.createFile('b.txt', 'b');
+      b.createFile('c.txt', 'c');
+    });
+    expect(await alice.submit('w', 0, files)).toMatchObject({ type: 'Ack', revision: 1 });
+    const seeded = await bob.open('w', false);
+    // Bob deletes a.txt and then c.txt, each its own revision, while Alice edits all three.
+    const deleteA = build(seeded.state, 'bob', (b) => void b.delete('a.txt'));
+    const deleteC = build(seeded.state, 'bob', (b) => void b.delete('c.txt'), 10);
+    expect(await bob.submit('w', 1, deleteA)).toMatchObject({ type: 'Ack', revision: 2 });
+    expect(await bob.submit('w', 2, deleteC)).toMatchObject({ type: 'Ack', revision: 3 });
+    const edits = build(seeded.state, alice.clientId, (b) => {
+      b.edit('a.txt', [insert(1, '!')]);
+      b.edit('b.txt', [insert(1, '!')]);
+      b.edit('c.txt', [insert(1, '!')]);
+    });
+    const ack = await alice.submit('w', 1, edits);
+    expect(ack).toMatchObject({ type: 'Ack', revision: 4 });
+    if (ack.type !== 'Ack') return;
+    // c.txt's edit was the third op as sent, though the second after a.txt's was dropped.
+    expect(ack.altered).toEqual([
+      { index: 0, outcome: 'dropped', reason: 'deleted' },
+      { index: 2, outcome: 'dropped', reason: 'deleted' },
+    ]);
+    expect((await bob.next('Broadcast')).change).toHaveLength(1);
+    // An Ack of a change the transform left whole says nothing.
+    const plain = await bob.submit('w', 4, [], 3);
+    expect(plain).toMatchObject({ type: 'Ack', revision: 5 });
+    expect('altered' in plain).toBe(false);
   });
 });

@@ -1,6 +1,13 @@
 import { insert } from '@dist-space/ot-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build, startTestServer, TestClient, type TestServer, token } from './support/harness.js';
+import {
+  build,
+  edit,
+  startTestServer,
+  TestClient,
+  type TestServer,
+  token,
+} from './support/harness.js';
 
 // One test per permission rule, against a live server: the session's scopes decide what it may
 // open, read, change and administer, on the paths as they are when the change applies.
@@ -253,6 +260,54 @@ describe('permissions on a live server', () => {
     const narrow = await TestClient.session(s, 'n', { workspaces: ['other-*'] });
     narrow.send({ type: 'Open', requestId: 3, workspace: 'w' });
     expect((await narrow.next('Error')).error.code).toBe('WORKSPACE_FORBIDDEN');
+  });
+
+  it('ends a silent session when its token expires, before it receives anything more', async () => {
+    const silent = await TestClient.connect(s, 'ws', 'silent');
+    await silent.hello(await token('silent', ['read:**'], ['*'], 1));
+    const { revision } = await silent.open('w', false);
+    // The token expires within a second; the session sends nothing meanwhile.
+    const goodbye = await silent.next('Goodbye', 3000);
+    expect(goodbye.error.code).toBe('AUTH_EXPIRED');
+    expect(await silent.closed()).toBe('AUTH_EXPIRED');
+    const { state } = await admin.open('w', false);
+    const after = await admin.submit('w', revision, edit(state, 'src/a.ts', [insert(0, 'x')]));
+    expect(after.type).toBe('Ack');
+    expect(silent.drain(['Broadcast', 'Presence'])).toEqual([]);
+  });
+
+  it('tells a session nothing of a file it may not read: a hidden id is answered as an absent one', async () => {
+    const { c, revision } = await as(['read:src/**', 'write:src/**'], 'blind');
+    const full = await admin.open('w', false);
+    const hiddenEdit = edit(full.state, 'secret/key.pem', [insert(0, 'x')]);
+    const hiddenId = hiddenEdit[0]!.id;
+    const absentEdit = hiddenEdit.map((op) => ({ ...op, id: 'nobody:404' })) as typeof hiddenEdit;
+    const hidden = await c.submit('w', revision, hiddenEdit);
+    const absent = await c.submit('w', revision, absentEdit);
+    expect(hidden).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    expect(absent).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    if (hidden.type !== 'Reject' || absent.type !== 'Reject') return;
+    expect(hidden.error.details).toEqual({ index: 0, id: hiddenId });
+    expect(hidden.error.message).toBe(absent.error.message.replaceAll('nobody:404', hiddenId));
+    // Neither a delete of the hidden file nor a create in its hidden directory names a path.
+    const others = [
+      build(full.state, 'blind', (b) => void b.delete('secret/key.pem')),
+      build(full.state, 'blind', (b) => void b.createFile('secret/new.pem', '')),
+    ];
+    for (const change of others) {
+      const reply = await c.submit('w', revision, change);
+      expect(reply).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(reply)).not.toMatch(/secret|key\.pem/);
+    }
+    // Presence in the hidden file gets the silence a deleted file gets.
+    c.send({
+      type: 'Presence',
+      workspace: 'w',
+      revision: full.revision,
+      files: { [hiddenId]: { selections: [{ anchor: 0, head: 0 }] } },
+    });
+    await c.open('w', false);
+    expect(c.drain(['Error'])).toEqual([]);
   });
 
   it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {

@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Result } from '@dist-space/ot-core';
 import { DEFAULT_SERVER_CONFIG, parseCommandLine, readServerConfig } from '@dist-space/server';
+import type { Connection } from '@dist-space/transport-adapters';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from './support/harness.js';
 
@@ -206,14 +208,19 @@ describe('configuration', () => {
 });
 
 describe('TLS', () => {
-  it('serves wss:// when given a certificate and key', async () => {
-    const { WebSocket } = await import('ws');
-    const { readFile } = await import('node:fs/promises');
+  it('serves wss:// and tls:// when given a certificate and key', async () => {
     const { encodeMessage, decodeMessage } = await import('@dist-space/protocol');
+    const { connectNodeWebSocket, connectTcp } = await import(
+      '@dist-space/transport-adapters/node'
+    );
+    const { testCert, testCertFile, testKeyFile } = await import(
+      '../../../test-support/tls/index.js'
+    );
     const data = await tempDir();
-    const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
     const { child, out, token } = await run([
       '--port',
+      '0',
+      '--tcp-port',
       '0',
       '--store',
       'memory',
@@ -223,35 +230,51 @@ describe('TLS', () => {
       '--log-level',
       'silent',
       '--tls-cert',
-      `${fixtures}test-cert.pem`,
+      testCertFile,
       '--tls-key',
-      `${fixtures}test-key.pem`,
+      testKeyFile,
     ]);
-    const url = /listening on (wss:\/\/\S+)/.exec(out())?.[1];
-    expect(url).toBeDefined();
-    const socket = new WebSocket(url!, { ca: await readFile(`${fixtures}test-cert.pem`) });
-    const reply = await new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no reply over TLS')), 10_000);
-      socket.on('open', () =>
-        socket.send(
-          encodeMessage({
-            type: 'Hello',
-            version: [1, 0],
-            positionEncoding: 'utf-16',
-            clientId: 'tls',
-            token: token!,
-          }),
-        ),
-      );
-      socket.on('message', (data: Buffer) => {
-        clearTimeout(timer);
-        const decoded = decodeMessage(new Uint8Array(data));
-        resolve(decoded.ok ? decoded.value.type : decoded.error.code);
+    const wss = /listening on (wss:\/\/\S+)/.exec(out())?.[1];
+    const tls = /and on tls:\/\/([\d.]+):(\d+)/.exec(out());
+    expect(wss).toBeDefined();
+    expect(tls).not.toBeNull();
+    /** Says Hello over a connection and resolves with the type of the first answer. */
+    const helloOver = async (opened: Result<Connection>) => {
+      if (!opened.ok) throw opened.error;
+      const connection = opened.value;
+      const reply = new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no reply over TLS')), 10_000);
+        connection.onMessage((frame) => {
+          clearTimeout(timer);
+          const decoded = decodeMessage(frame);
+          resolve(decoded.ok ? decoded.value.type : decoded.error.code);
+        });
       });
-      socket.on('error', reject);
-    });
-    expect(reply).toBe('Welcome');
-    socket.close();
+      connection.send(
+        encodeMessage({
+          type: 'Hello',
+          version: [1, 0],
+          positionEncoding: 'utf-16',
+          clientId: 'tls',
+          token: token!,
+        }),
+      );
+      const type = await reply;
+      connection.close('NORMAL', 'done');
+      return type;
+    };
+    expect(await helloOver(await connectNodeWebSocket(wss!, { tls: { ca: testCert } }))).toBe(
+      'Welcome',
+    );
+    const [, host, port] = tls!;
+    expect(
+      await helloOver(await connectTcp({ host: host!, port: Number(port), tls: { ca: testCert } })),
+    ).toBe('Welcome');
+    // Plain TCP to the TLS port gets no answer: the connection is cut.
+    const plain = await connectTcp({ host: host!, port: Number(port) });
+    if (!plain.ok) throw plain.error;
+    plain.value.send(new Uint8Array([1, 2, 3]));
+    expect((await plain.value.closed).initiator).toBe('remote');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
   });

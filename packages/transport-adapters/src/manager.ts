@@ -53,7 +53,8 @@ export class ConnectionManager {
   private readonly perAddress = new Map<string, number>();
   private readonly connectionListeners = new ListenerSet<ServerConnection>();
   private readonly eventListeners = new ListenerSet<ConnectionEvent>();
-  private closing = false;
+  /** The reason of the shutdown under way, if any. */
+  private closing: string | undefined;
 
   constructor(private readonly options: ConnectionManagerOptions = {}) {
     this.limits = resolveLimits(options.limits);
@@ -134,7 +135,8 @@ export class ConnectionManager {
    * resolves when all have closed.
    */
   async closeAll(reason = 'The server is shutting down; reconnect later.'): Promise<void> {
-    this.closing = true;
+    // A connection still in its TLS handshake is admitted after this; it gets the same reason.
+    this.closing = reason;
     const open = [...this.connections];
     for (const connection of open) connection.close('SHUTTING_DOWN', reason);
     await Promise.all(open.map((connection) => connection.closed));
@@ -142,9 +144,7 @@ export class ConnectionManager {
 
   private refusalFor(address: string): Refusal | undefined {
     const { maxConnections, maxConnectionsPerAddress } = this.limits;
-    if (this.closing) {
-      return { code: 'SHUTTING_DOWN', reason: 'The server is shutting down; reconnect later.' };
-    }
+    if (this.closing !== undefined) return { code: 'SHUTTING_DOWN', reason: this.closing };
     if (this.connections.size >= maxConnections) {
       return {
         code: 'TOO_MANY_CONNECTIONS',

@@ -1,5 +1,6 @@
 import type { Result } from '@dist-space/ot-core';
 import { WebSocket } from 'ws';
+import { testCert, testKey } from '../../../test-support/tls/index.js';
 import { connectWebSocket, MemoryNetwork, type PausableConnection } from '../src/index.js';
 import {
   connectNodeWebSocket,
@@ -26,6 +27,16 @@ runTransportConformance('TCP', () => ({
   async connect(listener, options) {
     const { port } = listener as TcpListener;
     return pausable(await connectTcp({ host: '127.0.0.1', port, ...options }));
+  },
+}));
+
+runTransportConformance('TCP over TLS', () => ({
+  listen: (options) => listenTcp({ ...options, tls: { cert: testCert, key: testKey } }),
+  async connect(listener, options) {
+    const { port } = listener as TcpListener;
+    return pausable(
+      await connectTcp({ host: '127.0.0.1', port, tls: { ca: testCert }, ...options }),
+    );
   },
 }));
 

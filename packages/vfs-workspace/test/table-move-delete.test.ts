@@ -54,22 +54,37 @@ describe('move against ...', () => {
     ]);
   });
 
-  it('M4 a move of the same node, a first: a wins, moving it on from where the other put it', () => {
+  it('M4 a move of the same node, a first: the later move wins, a is dropped and reported', () => {
     const s = base();
     const a = byPath(s, 'A', (b) => b.move('src/a.ts', 'docs/a.ts'));
     const b = byPath(s, 'B', (b) => b.rename('src/a.ts', 'src/z.ts'));
     const r = merge(s, a, b, 'a');
-    expect(listing(r.ws)).toEqual(['docs/', 'docs/a.ts = hello', 'docs/b.md = notes', 'src/']);
-    expect(outcomes(r.notesB)).toEqual([{ index: 0, outcome: 'dropped', reason: 'superseded' }]);
+    expect(listing(r.ws)).toEqual(['docs/', 'docs/b.md = notes', 'src/', 'src/z.ts = hello']);
+    expect(r.aAfterB).toEqual([]);
+    expect(r.bAfterA).toMatchObject([
+      { type: 'move', id: 'base:2', parent: 'base:1', name: 'z.ts' },
+    ]);
+    expect(r.bAfterA[0]).toMatchObject({ from: { parent: 'base:3', name: 'a.ts' } });
+    expect(outcomes(r.notesA)).toEqual([{ index: 0, outcome: 'dropped', reason: 'superseded' }]);
+    expect(r.notesB).toEqual([]);
   });
 
-  it('M5 a move of the same node, a second: a is dropped and reported', () => {
+  it('M5 a move of the same node, a second: a wins, moving it on from where the other put it', () => {
     const s = base();
     const a = byPath(s, 'A', (b) => b.move('src/a.ts', 'docs/a.ts'));
     const b = byPath(s, 'B', (b) => b.rename('src/a.ts', 'src/z.ts'));
     const r = merge(s, a, b, 'b');
-    expect(listing(r.ws)).toEqual(['docs/', 'docs/b.md = notes', 'src/', 'src/z.ts = hello']);
-    expect(outcomes(r.notesA)).toEqual([{ index: 0, outcome: 'dropped', reason: 'superseded' }]);
+    expect(listing(r.ws)).toEqual(['docs/', 'docs/a.ts = hello', 'docs/b.md = notes', 'src/']);
+    expect(r.aAfterB).toMatchObject([
+      { type: 'move', id: 'base:2', parent: 'base:3', name: 'a.ts' },
+    ]);
+    expect(r.aAfterB[0]).toMatchObject({ from: { parent: 'base:1', name: 'z.ts' } });
+    expect(r.bAfterA).toEqual([]);
+    expect(outcomes(r.notesB)).toEqual([{ index: 0, outcome: 'dropped', reason: 'superseded' }]);
+    expect(r.notesA).toEqual([]);
+    // Undoing the winning move puts the file back where the earlier move had put it.
+    const undone = mustApply(r.ws, invertWorkspaceChange(r.aAfterB));
+    expect(listing(undone)).toEqual(['docs/', 'docs/b.md = notes', 'src/', 'src/z.ts = hello']);
   });
 
   it('M6 a move of the same node to the same place: nothing left to do, nothing reported', () => {
@@ -197,6 +212,95 @@ describe('move against ...', () => {
     expect(r.aAfterB).toEqual([]);
     expect(r.bAfterA).toEqual(b);
     expect(listing(r.ws)).toEqual(['docs/', 'docs/a.ts = hello', 'docs/b.md = notes', 'src/']);
+  });
+});
+
+// Two moves of one node inside longer changes, and moves of a node that a fix-up moves too
+// (docs/transform.md, "Lists").
+describe('moves of one node in longer changes', () => {
+  const superseded = [
+    { index: 0, outcome: 'dropped', reason: 'superseded' },
+    { index: 1, outcome: 'dropped', reason: 'superseded' },
+  ];
+
+  it.each([
+    { first: 'a', winner: "b's", at: ['docs/', 'docs/b.md = notes', 'docs/q.ts = hello', 'src/'] },
+    { first: 'b', winner: "a's", at: ['docs/', 'docs/b.md = notes', 'src/', 'src/y.ts = hello'] },
+  ] as const)(
+    'both sides move the same node twice, $first first: $winner last move wins',
+    (row) => {
+      const s = base();
+      const a = byPath(s, 'A', (b) => [
+        b.rename('src/a.ts', 'src/x.ts'),
+        b.rename('src/x.ts', 'src/y.ts'),
+      ]);
+      const b = byPath(s, 'B', (b) => [
+        b.rename('src/a.ts', 'src/p.ts'),
+        b.move('src/p.ts', 'docs/q.ts'),
+      ]);
+      const r = merge(s, a, b, row.first);
+      expect(listing(r.ws)).toEqual(row.at);
+      // Both moves of the earlier change are reported; the later change's are not.
+      const [earlier, later] = row.first === 'a' ? [r.notesA, r.notesB] : [r.notesB, r.notesA];
+      expect([outcomes(earlier), later]).toEqual([superseded, []]);
+    },
+  );
+
+  // a moves the file into docs and on to the root; b deletes docs.
+  const throughDocs = (s: ReturnType<typeof base>) => ({
+    a: byPath(s, 'A', (b) => [b.move('src/a.ts', 'docs/a.ts'), b.move('docs/a.ts', 'a.ts')]),
+    b: byPath(s, 'B', (b) => b.delete('docs')),
+  });
+
+  it('a move out of a directory deleted later beats the fix-up that would rescue the node from it', () => {
+    // The delete (second), transformed, first rescues the file that a put in docs (a fix-up),
+    // but a's second move takes it out anyway, and a fix-up yields to its author's move: b' is
+    // the delete alone.
+    const s = base();
+    const { a, b } = throughDocs(s);
+    const r = merge(s, a, b, 'a');
+    expect(listing(r.ws)).toEqual(['a.ts = hello', 'src/']);
+    expect(r.bAfterA.map((op) => op.type)).toEqual(['delete']);
+    expect(r.notesB).toEqual([]);
+  });
+
+  it('a move out of a directory deleted earlier: relocated first, then moved on as its author asked', () => {
+    const s = base();
+    const { a, b } = throughDocs(s);
+    const r = merge(s, a, b, 'b');
+    expect(listing(r.ws)).toEqual(['a.ts = hello', 'src/']);
+    expect(outcomes(r.notesA)).toEqual([
+      { index: 0, outcome: 'relocated', parent: 'root', name: 'a (conflict base-2).ts' },
+    ]);
+  });
+
+  it('a crossing move sequenced second, then a move of the same directory out: the later move stands', () => {
+    // a (first) moves p into q; b (second) moves q into p (a cycle: dropped), then q to the
+    // root as r. a's fix-up puts q back, and b's second move wins over it.
+    const s = tree(['p/', 'p/deep/', 'q/', 'q/f=f']);
+    const a = byPath(s, 'A', (b) => b.move('p', 'q/p'));
+    const b = byPath(s, 'B', (b) => [b.move('q', 'p/deep/q'), b.move('p/deep/q', 'r')]);
+    const r = merge(s, a, b, 'a');
+    expect(listing(r.ws)).toEqual(['r/', 'r/f = f', 'r/p/', 'r/p/deep/']);
+    expect(outcomes(r.notesB)).toEqual([{ index: 0, outcome: 'dropped', reason: 'cycle' }]);
+    expect(r.notesA).toEqual([]);
+  });
+
+  it('a name taken first, then the clashing node moved on: the later move stands, no conflict name', () => {
+    const s = base();
+    const a = byPath(s, 'A', (b) => b.createFile('docs/a.ts', 'created'));
+    const b = byPath(s, 'B', (b) => [b.move('src/a.ts', 'docs/a.ts'), b.move('docs/a.ts', 'x.ts')]);
+    const r = merge(s, a, b, 'a');
+    expect(listing(r.ws)).toEqual([
+      'docs/',
+      'docs/a.ts = created',
+      'docs/b.md = notes',
+      'src/',
+      'x.ts = hello',
+    ]);
+    expect(outcomes(r.notesB)).toEqual([
+      { index: 0, outcome: 'renamed', name: 'a (conflict base-2).ts' },
+    ]);
   });
 });
 

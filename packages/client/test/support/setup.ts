@@ -1,5 +1,14 @@
-import { Client, type ClientOptions, type WorkspaceHandle } from '@dist-space/client';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Client,
+  type ClientOptions,
+  type PersistedWorkspace,
+  type WorkspaceHandle,
+} from '@dist-space/client';
 import { nodeConnector } from '@dist-space/client/node';
+import { afterEach } from 'vitest';
 import { startTestServer, type TestServer, token } from '../../../server/test/support/harness.js';
 
 export { startTestServer, type TestServer, token };
@@ -40,4 +49,51 @@ export function textOf(ws: WorkspaceHandle, path: string): string {
 export function must<T>(r: { ok: true; value: T } | { ok: false; error: Error }): T {
   if (!r.ok) throw r.error;
   return r.value;
+}
+
+/** Cuts a client's connection for good (no reconnect), as a machine going offline. */
+export async function goOffline(client: Client): Promise<void> {
+  (client as unknown as { options: { reconnect: unknown } }).options.reconnect = {
+    maxAttempts: 0,
+  };
+  (
+    client as unknown as { connection: { terminate(c: string, r: string): void } }
+  ).connection.terminate('CONNECTION_CLOSED', 'offline');
+  await until(() => client.state !== 'connected', 'offline');
+}
+
+/**
+ * Registers an afterEach that runs what `later` was given during the test, newest first (close
+ * clients before stopping their server, release stores before removing their directory).
+ */
+export function cleanupAfterEach(): (cleanup: () => Promise<unknown> | unknown) => void {
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return (cleanup) => void cleanups.push(cleanup);
+}
+
+/** A fresh temporary directory, removed by `later`. */
+export async function tempDir(
+  later: (cleanup: () => Promise<unknown>) => void,
+  prefix = 'dist-space-client-',
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  later(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A minimal saved workspace state (empty tree) for store tests. */
+export function savedState(clientId: string): PersistedWorkspace {
+  return {
+    format: 1,
+    clientId,
+    idPrefix: 'n1',
+    nextSeq: 2,
+    nextNodeId: 1,
+    revision: 3,
+    confirmed: { format: 1, nodes: [] },
+    buffered: [],
+  };
 }

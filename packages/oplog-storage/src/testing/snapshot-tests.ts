@@ -35,6 +35,25 @@ export function snapshotTests(factory: OpLogStoreFactory): void {
       expect(await store.listSnapshots('ws')).toEqual([0, 10, 20]);
     }));
 
+  it('reports the bytes of a workspace, growing with its records and shrinking with truncation', () =>
+    withHarness(factory, async ({ store }) => {
+      // Optional in the interface; every adapter of this repository implements it.
+      if (store.storedBytes === undefined) return;
+      await store.createWorkspace('ws');
+      await store.createWorkspace('other');
+      expect(await store.storedBytes('ws')).toBe(0);
+      await store.append('ws', changesFrom(1, 30));
+      const logged = await store.storedBytes('ws');
+      expect(logged).toBeGreaterThan(0);
+      await store.saveSnapshot('ws', { rev: 20, time: 1, state: { at: 20 } });
+      const withSnapshot = await store.storedBytes('ws');
+      expect(withSnapshot).toBeGreaterThan(logged);
+      await store.truncate('ws', 21);
+      expect(await store.storedBytes('ws')).toBeLessThan(withSnapshot);
+      expect(await store.storedBytes('other')).toBe(0);
+      await expectCode(store.storedBytes('missing'), 'WORKSPACE_NOT_FOUND');
+    }));
+
   it('refuses a snapshot past the end of the log, or of the wrong shape', () =>
     withHarness(factory, async ({ store }) => {
       await store.createWorkspace('ws');

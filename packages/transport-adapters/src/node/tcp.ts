@@ -1,9 +1,15 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import {
+  connect as connectTls,
+  createServer as createTlsServer,
+  type ConnectionOptions as TlsConnectionOptions,
+  type TlsOptions,
+} from 'node:tls';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { BaseConnection, type BaseConnectionInit } from '../base-connection.js';
 import { encodeCloseText, parseCloseText, TCP_CLOSE_TEXT_BYTES } from '../close-reason.js';
 import type { CloseCode, Listener, PausableConnection } from '../connection.js';
-import type { ConnectionOptions } from '../limits.js';
+import { type ConnectionOptions, resolveLimits } from '../limits.js';
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 import { normaliseAddress } from './address.js';
@@ -125,6 +131,12 @@ export interface TcpListenOptions extends ConnectionManagerOptions {
   readonly port?: number;
   /** The kernel's queue of connections not yet accepted. Default 511 (Node's). */
   readonly backlog?: number;
+  /**
+   * Speak TLS (`tls://` URLs) with these options of `node:tls` (`cert` and `key` at least).
+   * The TLS handshake must finish within the handshake deadline (`limits.handshakeTimeoutMs`),
+   * so a peer that stalls it is cut off like one that never sends Hello.
+   */
+  readonly tls?: TlsOptions;
 }
 
 /** A TCP server whose connections are admitted and watched by a `ConnectionManager`. */
@@ -142,13 +154,17 @@ class TcpServerListener extends ListenerBase implements TcpListener {
     private readonly server: Server,
     readonly host: string,
     readonly port: number,
-    options: ConnectionManagerOptions,
+    options: TcpListenOptions,
   ) {
     super(options);
     this.address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    server.on('connection', (socket) => {
+    // A TLS server hands over its sockets once their handshake is done.
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      socket.setNoDelay(true);
       this.manager.admit(new TcpConnection(socket, this.connectionOptions));
     });
+    // A failed TLS handshake (a plain-text peer, a bad certificate) concerns that peer only.
+    server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
     server.on('error', (error) => this.reportListenerError(error));
   }
 
@@ -163,7 +179,12 @@ class TcpServerListener extends ListenerBase implements TcpListener {
  */
 export function listenTcp(options: TcpListenOptions = {}): Promise<TcpListener> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer({ noDelay: true });
+  const server = options.tls
+    ? createTlsServer({
+        handshakeTimeout: resolveLimits(options.limits).handshakeTimeoutMs,
+        ...options.tls,
+      })
+    : createServer({ noDelay: true });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port ?? 0, host, backlog: options.backlog }, () => {
@@ -181,15 +202,34 @@ export interface TcpConnectOptions extends ConnectionOptions {
   readonly port: number;
   /** The local address to connect from. */
   readonly localAddress?: string;
-  /** Milliseconds to wait for the connection to open. Default 10,000. */
+  /** Milliseconds to wait for the connection (and its TLS handshake) to open. Default 10,000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Speak TLS (a `tls://` server) with these options of `node:tls`: `ca` for a server whose
+   * certificate is not signed by a public authority, `servername` if it differs from `host`. The
+   * server's certificate is verified (unless `rejectUnauthorized: false`, for tests only).
+   */
+  readonly tls?: TlsConnectionOptions;
 }
 
-/** Opens a TCP connection. Resolves to `CONNECT_FAILED` if it cannot be opened in time. */
+/**
+ * Opens a TCP connection, over TLS when `tls` is given. Resolves to `CONNECT_FAILED` if it
+ * cannot be opened in time or the server's certificate does not verify.
+ */
 export function connectTcp(options: TcpConnectOptions): Promise<Result<PausableConnection>> {
-  const { host, port, localAddress, connectTimeoutMs = 10_000, ...connectionOptions } = options;
+  const {
+    host,
+    port,
+    localAddress,
+    connectTimeoutMs = 10_000,
+    tls,
+    ...connectionOptions
+  } = options;
   return new Promise((resolve) => {
-    const socket = createConnection({ host, port, localAddress, noDelay: true });
+    const socket = tls
+      ? // tls.connect hands its options to net.connect, which takes localAddress; the types omit it.
+        connectTls({ ...tls, host, port, localAddress } as TlsConnectionOptions)
+      : createConnection({ host, port, localAddress, noDelay: true });
     const fail = (why: string) => {
       socket.destroy();
       resolve(
@@ -206,8 +246,9 @@ export function connectTcp(options: TcpConnectOptions): Promise<Result<PausableC
       clearTimeout(timer);
       fail(error.message);
     });
-    socket.once('connect', () => {
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
+      socket.setNoDelay(true);
       socket.removeAllListeners('error');
       resolve(ok(new TcpConnection(socket, connectionOptions)));
     });

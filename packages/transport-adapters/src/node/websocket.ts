@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { BaseConnection, type BaseConnectionInit } from '../base-connection.js';
@@ -219,6 +220,11 @@ export interface NodeWebSocketConnectOptions extends ConnectionOptions {
   readonly headers?: Record<string, string>;
   /** Milliseconds to wait for the connection to open. Default 10,000. */
   readonly connectTimeoutMs?: number;
+  /**
+   * For `wss://`: options of `node:tls`, such as `ca` for a server whose certificate no public
+   * authority signed. The certificate is verified unless `rejectUnauthorized: false`.
+   */
+  readonly tls?: TlsConnectionOptions;
 }
 
 /**
@@ -229,9 +235,10 @@ export function connectNodeWebSocket(
   url: string,
   options: NodeWebSocketConnectOptions = {},
 ): Promise<Result<PausableConnection>> {
-  const { protocols, headers, connectTimeoutMs = 10_000, ...connectionOptions } = options;
+  const { protocols, headers, connectTimeoutMs = 10_000, tls, ...connectionOptions } = options;
   return new Promise((resolve) => {
     const socket = new WebSocket(url, protocols, {
+      ...tls,
       maxPayload: resolveConnectionOptions(connectionOptions).maxFrameSize,
       perMessageDeflate: false,
       handshakeTimeout: connectTimeoutMs,

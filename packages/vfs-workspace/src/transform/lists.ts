@@ -2,6 +2,7 @@ import { opposite, type Side } from '@dist-space/ot-core';
 import type { WorkspaceOp } from '../ops.js';
 import type { NoteBody, PairResult } from './outcome.js';
 import { transformPair } from './pair.js';
+import { cellSide } from './rules-move.js';
 
 /** An op with the index of the op of its change it came from; -1 for a fix-up. */
 export interface Tagged {
@@ -75,8 +76,9 @@ function transformGrid(
     if (--budget.cells < 0) throw new TransformBudgetExceeded();
     const x = a[0]!;
     const y = b[0]!;
-    const ra = transformPair(x.op, y.op, side);
-    const rb = transformPair(y.op, x.op, opposite(side));
+    const s = cellSide(x.op, x.origin < 0, y.op, y.origin < 0, side);
+    const ra = transformPair(x.op, y.op, s);
+    const rb = transformPair(y.op, x.op, opposite(s));
     // Fix-ups are not the author's ops: what happens to them is not reported.
     if (ra.note !== undefined && x.origin >= 0) noteA(x.origin, ra.note);
     if (rb.note !== undefined && y.origin >= 0) noteB(y.origin, rb.note);

@@ -7,7 +7,10 @@ export type DropReason =
   | 'deleted'
   /** A move that, with a concurrent move sequenced first, would have made a cycle. */
   | 'cycle'
-  /** A concurrent change sequenced first moved the same node, or restored the same id. */
+  /**
+   * A concurrent change sequenced later moved the same node (last-writer-wins), or one
+   * sequenced first restored the same id.
+   */
   | 'superseded';
 
 /** What happened to one op of a transformed change, without the op's index. */

@@ -15,15 +15,16 @@ import { idsOf } from './records.js';
 import { nameClash } from './rules-create.js';
 
 /**
- * Two moves. Of one node: the one sequenced first wins (the later is dropped; the earlier,
- * transformed, moves the node on from where the later put it). Of two nodes that would end up
- * inside each other: the later is dropped, and the earlier first puts the other node back. To
- * one name: the later takes its conflict name. Otherwise both stand, with the ancestors updated.
+ * Two moves. Of one node: the one sequenced later wins, last-writer-wins (the earlier is
+ * dropped; the later, transformed, moves the node on from where the earlier put it). Of two nodes
+ * that would end up inside each other: the later is dropped, and the earlier first puts the other
+ * node back. To one name: the later takes its conflict name. Otherwise both stand, with the
+ * ancestors updated.
  */
 function moveAgainstMove(a: MoveOp, b: MoveOp, side: Side): PairResult {
   if (a.id === b.id) {
     if (samePlace(a, b)) return dropped();
-    if (side === 'right') return dropped('superseded');
+    if (side === 'left') return dropped('superseded');
     return kept(moveOp(a.id, placementOf(b), placementOf(a)));
   }
   if (isAbove(a.id, b) && isAbove(b.id, a)) {
@@ -34,6 +35,28 @@ function moveAgainstMove(a: MoveOp, b: MoveOp, side: Side): PairResult {
   const from = afterMove(a.from, b.id, b);
   const moved = target === a && from === a.from ? a : { ...target, from };
   return samePlace(moved, b) ? nameClash(moved, b.id, placementOf(b), side) : kept(moved);
+}
+
+/**
+ * The side to transform two ops of one cell with, when one of them is a fix-up. Two moves of one
+ * node go to the later-sequenced (`'right'`), but a fix-up has no place in the sequence of its
+ * own: it only adjusts a node of the other change (puts it out of a deleted directory, gives it
+ * its conflict name, puts it back) so that both orders meet, and a move of that node by its
+ * author makes the adjustment moot. So a fix-up always yields to an author's move of the same
+ * node; otherwise `side` decides. Either way both ops of the cell are transformed with opposite
+ * sides, so TP1 holds.
+ */
+export function cellSide(
+  a: WorkspaceOp,
+  aIsFixup: boolean,
+  b: WorkspaceOp,
+  bIsFixup: boolean,
+  side: Side,
+): Side {
+  if (aIsFixup === bIsFixup || a.type !== 'move' || b.type !== 'move' || a.id !== b.id) {
+    return side;
+  }
+  return aIsFixup ? 'left' : 'right';
 }
 
 /**
