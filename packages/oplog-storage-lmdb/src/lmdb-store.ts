@@ -53,6 +53,37 @@ export interface LmdbDatabases {
 const READ_CHUNK_CHANGES = 1000;
 const READ_CHUNK_BYTES = 8 * 2 ** 20;
 const TOP = Number.MAX_SAFE_INTEGER;
+// Decoded records remembered with the bytes they came from (see `DecodedCache`), per store.
+const DECODED_CACHE_ENTRIES = 4096;
+
+/**
+ * Records decoded earlier, each with the exact bytes it was decoded from. A reader still reads
+ * the bytes from the database every time (another process may have changed them) and only skips
+ * the checksum and decoding when they are the bytes it decoded before. Bounded: it forgets
+ * everything when full, which costs one decode per record afterwards.
+ */
+class DecodedCache<T> {
+  readonly #entries = new Map<string, { readonly bytes: Uint8Array; readonly value: T }>();
+
+  /** The value decoded from `bytes` under `key`, decoding (and remembering) it when new. */
+  get(key: string, bytes: Uint8Array, decode: (bytes: Uint8Array) => T): T {
+    const known = this.#entries.get(key);
+    if (known !== undefined && Buffer.compare(known.bytes, bytes) === 0) return known.value;
+    const value = decode(bytes);
+    this.remember(key, bytes, value);
+    return value;
+  }
+
+  /** Remembers that `bytes` (which the caller encoded, or decoded) hold `value`. */
+  remember(key: string, bytes: Uint8Array, value: T): void {
+    if (this.#entries.size >= DECODED_CACHE_ENTRIES) this.#entries.clear();
+    this.#entries.set(key, { bytes, value });
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /**
  * The embedded {@link OpLogStore} on LMDB: one environment (a directory holding `data.mdb` and
@@ -70,6 +101,10 @@ export class LmdbOpLogStore implements OpLogStore {
   readonly #db: LmdbDatabases;
   #closed = false;
   readonly #writes = new Set<Promise<unknown>>();
+  /** Workspace records by name: every append reads the record, and it rarely changes. */
+  readonly #workspaceRecords = new DecodedCache<WorkspaceRecord>();
+  /** Highest seqs by `${id}\0${clientId}`: every append reads and rewrites its client's. */
+  readonly #clientSeqs = new DecodedCache<number>();
 
   /** @internal Use `openLmdbOpLogStore`, which checks the directory and the format first. */
   constructor(path: string, root: RootDatabase, databases: LmdbDatabases) {
@@ -110,7 +145,25 @@ export class LmdbOpLogStore implements OpLogStore {
     checkWorkspaceName(workspace);
     const bytes = this.#db.workspaces.getBinary(workspace);
     if (bytes === undefined) throw workspaceNotFound(workspace);
-    return decodeWorkspace(bytes, workspace);
+    return this.#workspaceRecords.get(workspace, bytes, (b) => decodeWorkspace(b, workspace));
+  }
+
+  /**
+   * The last revision of the log, for a batch that starts at `next`. The log of a workspace is
+   * contiguous from its first revision, so when `next` is free and `next - 1` is taken (or
+   * `next` is the first revision) the answer is `next - 1`: two point lookups instead of a
+   * cursor. Otherwise (another writer came first, or a gap) the cursor finds it, for the error.
+   */
+  #lastRevisionBefore(ws: WorkspaceRecord, next: number): number {
+    const log = this.#db.log;
+    if (
+      next >= ws.firstRevision &&
+      !log.doesExist([ws.id, next]) &&
+      (next === ws.firstRevision || log.doesExist([ws.id, next - 1]))
+    ) {
+      return next - 1;
+    }
+    return this.#lastRevision(ws);
   }
 
   #lastRevision(ws: WorkspaceRecord): number {
@@ -139,11 +192,13 @@ export class LmdbOpLogStore implements OpLogStore {
   #highestSeq(workspace: string, id: number, clientId: string): number | undefined {
     const bytes = this.#db.clients.getBinary([id, clientId]);
     if (bytes === undefined) return undefined;
-    return decodeNumber(
-      bytes,
-      LmdbRecordKind.ClientSeq,
-      { workspace, record: `highest seq of ${clientId}` },
-      clientId,
+    return this.#clientSeqs.get(`${id}\u0000${clientId}`, bytes, (b) =>
+      decodeNumber(
+        b,
+        LmdbRecordKind.ClientSeq,
+        { workspace, record: `highest seq of ${clientId}` },
+        clientId,
+      ),
     );
   }
 
@@ -225,36 +280,38 @@ export class LmdbOpLogStore implements OpLogStore {
     if (this.#closed) throw storeClosed();
     checkWorkspaceName(workspace);
     // Encoding (msgpack, checksums) happens here, outside the write lock.
-    const records = encodeBatch(workspace, changes).map((record) =>
-      Buffer.from(record.buffer, record.byteOffset, record.byteLength),
-    );
+    const records = encodeBatch(workspace, changes).map(asBuffer);
     if (changes.length === 0) {
       this.#read('append', workspace, () => this.#workspace(workspace));
       return;
     }
+    const dedupes = changes.map((change) =>
+      asBuffer(encodeNumber(LmdbRecordKind.Dedupe, change.rev, [change.clientId, change.seq])),
+    );
+    const seqs = changes.map((change) =>
+      asBuffer(encodeNumber(LmdbRecordKind.ClientSeq, change.seq, change.clientId)),
+    );
     await this.#write('append', workspace, () => {
       const ws = this.#workspace(workspace);
-      checkBatchAgainstLog(workspace, this.#lastRevision(ws), changes, (clientId, seq) =>
-        this.#revisionOfSeq(workspace, ws.id, clientId, seq),
+      checkBatchAgainstLog(
+        workspace,
+        this.#lastRevisionBefore(ws, changes[0]!.rev),
+        changes,
+        (clientId, seq) => this.#revisionOfSeq(workspace, ws.id, clientId, seq),
       );
+      // The change of each client with its highest seq, where that beats the stored one.
       const highest = new Map<string, number>();
       changes.forEach((change, i) => {
         this.#db.log.putSync([ws.id, change.rev], records[i]!);
-        this.#db.dedupe.putSync(
-          [ws.id, change.clientId, change.seq],
-          Buffer.from(
-            encodeNumber(LmdbRecordKind.Dedupe, change.rev, [change.clientId, change.seq]),
-          ),
-        );
+        this.#db.dedupe.putSync([ws.id, change.clientId, change.seq], dedupes[i]!);
+        const at = highest.get(change.clientId);
         const known =
-          highest.get(change.clientId) ?? this.#highestSeq(workspace, ws.id, change.clientId);
-        if (known === undefined || change.seq > known) highest.set(change.clientId, change.seq);
+          at === undefined ? this.#highestSeq(workspace, ws.id, change.clientId) : changes[at]!.seq;
+        if (known === undefined || change.seq > known) highest.set(change.clientId, i);
       });
-      for (const [clientId, seq] of highest) {
-        this.#db.clients.putSync(
-          [ws.id, clientId],
-          Buffer.from(encodeNumber(LmdbRecordKind.ClientSeq, seq, clientId)),
-        );
+      for (const [clientId, i] of highest) {
+        this.#db.clients.putSync([ws.id, clientId], seqs[i]!);
+        this.#clientSeqs.remember(`${ws.id}\u0000${clientId}`, seqs[i]!, changes[i]!.seq);
       }
     });
   }

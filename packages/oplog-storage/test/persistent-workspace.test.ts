@@ -245,6 +245,28 @@ describe('PersistentWorkspace', () => {
     );
   });
 
+  it('takes the state a caller already applied, and logs what a replay reaches again', async () => {
+    const store = new MemoryOpLogStore();
+    const pw = await PersistentWorkspace.create(store, 'ws', { snapshotEveryRevisions: 7 });
+    const workload = new WorkspaceWorkload('dave', 4);
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const next = workload.next(pw.workspace);
+      const applied = applyWorkspaceChange(pw.workspace, next.change);
+      if (!applied.ok) throw applied.error;
+      pending.push(pw.appendApplied([next], applied.value));
+      // The very state handed in is the one served: nothing was applied a second time.
+      expect(pw.workspace).toBe(applied.value);
+    }
+    await Promise.all(pending);
+    await pw.settled();
+    expect(pw.durableRevision).toBe(40);
+    expect(workspaceToWire(await fullReplay(store, 'ws'))).toEqual(workspaceToWire(pw.workspace));
+    expect(workspaceToWire((await PersistentWorkspace.load(store, 'ws')).workspace)).toEqual(
+      workspaceToWire(pw.workspace),
+    );
+  });
+
   it('reports a snapshot that is not a workspace as corrupt on load', async () => {
     const store = new MemoryOpLogStore();
     await store.createWorkspace('ws');

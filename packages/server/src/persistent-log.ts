@@ -34,10 +34,13 @@ export async function openPersistentLog(
   return {
     revision: pw.revision,
     state: pw.workspace,
-    async append(entry) {
-      await pw.append([
-        { change: entry.change, clientId: entry.clientId, seq: entry.seq, author: entry.author },
-      ]);
+    async append(entry, stateAfter) {
+      // The sequencer applied the change to check it; the persistent workspace takes its result
+      // instead of applying it a second time.
+      await pw.appendApplied(
+        [{ change: entry.change, clientId: entry.clientId, seq: entry.seq, author: entry.author }],
+        stateAfter,
+      );
     },
     async changesSince(since, upTo): Promise<Result<SequencedChange[]>> {
       try {

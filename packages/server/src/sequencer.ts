@@ -58,7 +58,8 @@ export interface SubmitRequest {
   readonly change: WorkspaceChange;
   /**
    * Checks the transformed change against the submitter's rights on the state it will apply
-   * to (a concurrent rename can move an allowed edit into a forbidden path).
+   * to (a concurrent rename can move an allowed edit into a forbidden path). Called only with a
+   * change that applies to `state` (limits aside), so it may use `touchedPathsOfApplied`.
    */
   readonly authorize: (state: Workspace, change: WorkspaceChange) => Result<void>;
   /** Who submitted it, handed back to the commit listener (the server acknowledges it there). */
@@ -309,9 +310,14 @@ export class WorkspaceSequencer {
     }
 
     const before = this.headState;
+    // Applied once, here: the rights check walks the applied change's paths without applying it
+    // again, and the log takes the state it produced. A change that does not apply is refused
+    // with apply's error, as before any rights check; one that breaches a limit is checked for
+    // rights first, so that a forbidden change is always PERMISSION_DENIED.
+    const applied = applyWorkspaceChange(before, change, this.options.apply);
+    if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') return applied;
     const allowed = request.authorize(before, change);
     if (!allowed.ok) return allowed;
-    const applied = applyWorkspaceChange(before, change, this.options.apply);
     if (!applied.ok) return err(limitBreach(applied.error, this.options.workspace));
 
     const entry: SequencedChange = {

@@ -7,7 +7,11 @@ import {
   type PlainMap,
 } from '@dist-space/protocol';
 import { TokenBucket } from '@dist-space/transport-adapters';
-import { touchedPaths, type Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
+import {
+  touchedPathsOfApplied,
+  type Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
 import { concealDenial } from './hidden-nodes.js';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
@@ -443,17 +447,19 @@ function filterFiles(
   return out;
 }
 
-/** Checks a (transformed) change against a session's scopes, on the state it will apply to. */
+/**
+ * Checks a (transformed) change against a session's scopes, on the state it will apply to; the
+ * sequencer calls it only with a change it has applied to that state.
+ */
 export function authorize(
   caps: NonNullable<Session['capabilities']>,
   state: Workspace,
   change: WorkspaceChange,
 ): Result<void> {
-  const touched = touchedPaths(state, change);
-  if (!touched.ok) return touched;
-  const allowed = caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+  const touched = touchedPathsOfApplied(state, change);
+  const allowed = caps.checkAll(touched.map((t) => ({ verb: t.access, path: t.path })));
   if (allowed.ok) return allowed;
-  return err(concealDenial(caps, state, change, touched.value, allowed.error));
+  return err(concealDenial(caps, state, change, touched, allowed.error));
 }
 
 /** Catchup reads from the log this often, at most, while commits outrun the memory window. */

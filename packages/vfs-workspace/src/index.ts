@@ -61,7 +61,12 @@ export {
   utf8Length,
 } from './paths.js';
 export { PersistentMap } from './persistent-map.js';
-export { type PathAccess, type TouchedPath, touchedPaths } from './touched.js';
+export {
+  type PathAccess,
+  type TouchedPath,
+  touchedPaths,
+  touchedPathsOfApplied,
+} from './touched.js';
 export {
   type DropReason,
   type NoteBody,

@@ -162,26 +162,51 @@ export class PersistentWorkspace {
    */
   async append(changes: readonly ChangeToAppend[]): Promise<HistoryEntry[]> {
     this.#check();
-    // Everything up to the store call runs synchronously, so overlapping calls apply and reach
-    // the store in call order.
     let state = this.#state;
-    const time = this.#options.clock();
-    const entries: HistoryEntry[] = [];
-    const stored: StoredChange[] = [];
-    for (const [i, { change, clientId, seq, author }] of changes.entries()) {
+    for (const [i, { change }] of changes.entries()) {
       const applied = applyWorkspaceChange(state, change);
       if (!applied.ok) {
         const { code, message, details } = applied.error;
         throw new DistSpaceError(code, message, { ...details, change: i });
       }
       state = applied.value;
+    }
+    return this.#appendApplied(changes, state);
+  }
+
+  /**
+   * Appends changes the caller has already applied: `stateAfter` is
+   * {@link PersistentWorkspace.workspace} with `changes` applied in order, as the caller
+   * computed it (a sequencer applies every change to check it, and applying it again here
+   * would double the cost of a keystroke). Nothing is checked against the state; a wrong
+   * `stateAfter` becomes the state served and snapshotted, so callers that hold only the
+   * changes use {@link PersistentWorkspace.append}. Resolves and fails as `append` does.
+   */
+  async appendApplied(
+    changes: readonly ChangeToAppend[],
+    stateAfter: Workspace,
+  ): Promise<HistoryEntry[]> {
+    this.#check();
+    return this.#appendApplied(changes, stateAfter);
+  }
+
+  async #appendApplied(
+    changes: readonly ChangeToAppend[],
+    state: Workspace,
+  ): Promise<HistoryEntry[]> {
+    // Everything up to the store call runs synchronously, so overlapping calls apply and reach
+    // the store in call order.
+    if (changes.length === 0) return [];
+    const time = this.#options.clock();
+    const entries: HistoryEntry[] = [];
+    const stored: StoredChange[] = [];
+    for (const [i, { change, clientId, seq, author }] of changes.entries()) {
       const rev = this.#revision + i + 1;
       entries.push({ rev, change, author, time, clientId, seq });
       const wire = workspaceChangeToWire(change);
       this.#appendedBytes += approximateSize(wire);
       stored.push({ rev, clientId, seq, author, time, change: wire });
     }
-    if (entries.length === 0) return [];
     this.#state = state;
     this.#revision += entries.length;
     this.#window.push(entries);
