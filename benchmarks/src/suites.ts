@@ -11,5 +11,6 @@ export const suites: readonly SuiteEntry[] = [
   { name: 'storage', module: new URL('./suites/storage.ts', import.meta.url) },
   { name: 'protocol', module: new URL('./suites/protocol.ts', import.meta.url) },
   { name: 'transport', module: new URL('./suites/transport.ts', import.meta.url) },
+  { name: 'workspace', module: new URL('./suites/workspace.ts', import.meta.url) },
   { name: 'server', module: new URL('./suites/server.ts', import.meta.url) },
 ];

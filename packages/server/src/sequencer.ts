@@ -3,7 +3,7 @@ import {
   type ApplyOptions,
   applyWorkspaceChange,
   type TransformNote,
-  transformWorkspaceChange,
+  tryTransformWorkspaceChange,
   type Workspace,
   type WorkspaceChange,
   type WorkspaceOp,
@@ -279,9 +279,12 @@ export class WorkspaceSequencer {
       }
       if (change.length === 0) break;
       if (hasTreeOp(other.change)) crossedTreeOps = true;
-      const transformed = transformWorkspaceChange(change, other.change, 'right');
-      change = transformed.change;
-      notes.push(...transformed.notes);
+      // The change comes from a peer: a context that fits no workspace is a typed reject,
+      // never an exception in the request path.
+      const transformed = tryTransformWorkspaceChange(change, other.change, 'right');
+      if (!transformed.ok) return transformed;
+      change = transformed.value.change;
+      notes.push(...transformed.value.notes);
     }
 
     const before = this.headState;

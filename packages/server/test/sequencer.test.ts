@@ -110,4 +110,82 @@ describe('the workspace sequencer', () => {
     expect(!later.ok && later.error.code).toBe('STORE_FAILED');
     expect(appended).toHaveLength(2);
   });
+
+  it('rejects a change whose context fits no workspace with CONTEXT_MISMATCH, and keeps going', async () => {
+    // A concurrent change the hostile one must be transformed against (from the transform
+    // guard's regression case in vfs-workspace); the sequencer reads it from the log.
+    const concurrent: SequencedChange = {
+      revision: 1,
+      clientId: 'B',
+      seq: 1,
+      author: 'B',
+      time: 0,
+      change: [
+        {
+          type: 'createFile',
+          id: 'B:1',
+          parent: 'base:1',
+          name: 'a.ts',
+          ancestors: ['root'],
+          content: '',
+        },
+        {
+          type: 'move',
+          id: 'base:3',
+          parent: 'base:1',
+          name: 'A.ts',
+          ancestors: ['root'],
+          from: { parent: 'base:1', name: 'b', ancestors: ['root'] },
+        },
+      ],
+    };
+    const { log, appended, release } = heldLog();
+    const sequencer = sequencerOn({
+      ...log,
+      revision: 1,
+      changesSince: async (since) => ok(since < 1 ? [concurrent] : []),
+    });
+    const hostile: SubmitRequest = {
+      clientId: 'evil',
+      seq: 1,
+      author: 'evil',
+      baseRevision: 0,
+      change: [
+        {
+          type: 'move',
+          id: 'base:1',
+          parent: 'root',
+          name: 'b',
+          ancestors: ['B:1'],
+          from: { parent: 'root', name: 'a', ancestors: [] },
+        },
+        {
+          type: 'delete',
+          id: 'base:1',
+          parent: 'root',
+          name: 'b',
+          ancestors: ['base:3'],
+          removed: {
+            kind: 'dir',
+            id: 'base:1',
+            name: 'b',
+            children: [
+              { kind: 'dir', id: 'base:2', name: 'a', children: [] },
+              { kind: 'dir', id: 'base:3', name: 'b', children: [] },
+            ],
+          },
+        },
+      ],
+      authorize: () => ok(undefined),
+    };
+    const refused = await sequencer.submit(hostile);
+    expect(!refused.ok && refused.error.code).toBe('CONTEXT_MISMATCH');
+    expect(appended).toHaveLength(0);
+    // The sequencer is unharmed: the next honest change is sequenced after the concurrent one.
+    const next = sequencer.submit({ ...createFile('c', 'three'), baseRevision: 1 });
+    await turns();
+    release();
+    const done = await next;
+    expect(done.ok && done.value.revision).toBe(2);
+  });
 });

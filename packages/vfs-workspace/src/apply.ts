@@ -9,13 +9,24 @@ import {
   Text,
   tryApply,
 } from '@dist-space/ot-core';
-import { createDraft, type Draft, finishDraft } from 'immer';
+import type { Draft } from 'immer';
 import { isNameAllowedFor } from './conflict-name.js';
 import { isNodeId, type NodeId, ROOT_ID } from './ids.js';
 import type { NodeSnapshot, Placement, WorkspaceChange, WorkspaceOp } from './ops.js';
 import { checkName } from './paths.js';
 import type { PersistentMap } from './persistent-map.js';
-import { ancestorsAbove, emptyRecord, type TreeNode, type WorkspaceTree } from './tree.js';
+import {
+  ancestorsAbove,
+  type DirNode,
+  dropNode,
+  emptyRecord,
+  freezeChanges,
+  getNode,
+  putNode,
+  type TreeNode,
+  treeImmer,
+  type WorkspaceTree,
+} from './tree.js';
 import { Workspace } from './workspace.js';
 
 /** Limits checked on the workspace a change produces. */
@@ -25,8 +36,6 @@ export interface ApplyOptions {
   /** Most code units in a file the change creates or edits. Unlimited when absent. */
   readonly maxFileSize?: number;
 }
-
-type Nodes = Readonly<Record<NodeId, TreeNode>>;
 
 function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
   if (!Array.isArray(a) || a.length !== b.length) return false;
@@ -39,11 +48,11 @@ function sameIds(a: readonly NodeId[], b: readonly NodeId[]): boolean {
  * undefined when they match exactly (ids, kinds, names, entries, contents).
  */
 function snapshotMismatch(
-  nodes: Nodes,
+  tree: WorkspaceTree,
   docs: PersistentMap<Text>,
   snapshot: NodeSnapshot,
 ): string | undefined {
-  const node = nodes[snapshot.id];
+  const node = getNode(tree, snapshot.id);
   if (node === undefined) return `${snapshot.id} does not exist`;
   if (node.kind !== snapshot.kind)
     return `${snapshot.id} is a ${node.kind}, not a ${snapshot.kind}`;
@@ -53,14 +62,14 @@ function snapshotMismatch(
     const text = docs.get(snapshot.id) ?? Text.empty;
     return text.equals(snapshot.content) ? undefined : `the content of ${snapshot.id} differs`;
   }
-  const children = (node as Extract<TreeNode, { kind: 'dir' }>).children;
+  const children = (node as DirNode).children;
   if (Object.keys(children).length !== snapshot.children.length) {
     return `${snapshot.id} has ${Object.keys(children).length} entries, not ${snapshot.children.length}`;
   }
   for (const child of snapshot.children) {
     if (children[child.name] !== child.id)
       return `${snapshot.id} has no entry ${child.id} named "${child.name}"`;
-    const inner = snapshotMismatch(nodes, docs, child);
+    const inner = snapshotMismatch(tree, docs, child);
     if (inner !== undefined) return inner;
   }
   return undefined;
@@ -71,33 +80,55 @@ class ApplySession {
   private draft: Draft<WorkspaceTree> | null = null;
   docs: PersistentMap<Text>;
   /** Files created or edited, for the size limit. */
-  readonly written = new Set<NodeId>();
+  readonly written: Set<NodeId> | null;
 
-  constructor(private readonly base: Workspace) {
+  constructor(
+    private readonly base: Workspace,
+    trackWrites: boolean,
+  ) {
     this.docs = base.documents;
+    this.written = trackWrites ? new Set() : null;
   }
 
-  get nodes(): Nodes {
-    return this.draft === null ? this.base.tree.nodes : this.draft.nodes;
+  /** The tree as it is now: the base tree, or the draft once a tree op has come. */
+  get tree(): WorkspaceTree {
+    return this.draft === null ? this.base.tree : (this.draft as WorkspaceTree);
   }
 
   private get mutable(): Draft<WorkspaceTree> {
-    if (this.draft === null) this.draft = createDraft(this.base.tree);
+    if (this.draft === null) this.draft = treeImmer.createDraft(this.base.tree);
     return this.draft;
   }
 
   finish(): Workspace {
     if (this.draft === null) return new Workspace(this.base.tree, this.docs);
-    return new Workspace(finishDraft(this.draft) as WorkspaceTree, this.docs);
+    const tree = treeImmer.finishDraft(this.draft) as WorkspaceTree;
+    freezeChanges(this.base.tree, tree);
+    return new Workspace(tree, this.docs);
   }
 
-  apply(op: WorkspaceOp, index: number): DistSpaceError | undefined {
-    const fail = (code: ErrorCode, why: string, details: Record<string, unknown> = {}) =>
-      new DistSpaceError(code, `Op ${index} (${String(op?.type)} of ${String(op?.id)}): ${why}.`, {
-        index,
+  /** The op being applied and its index, for error messages. */
+  private op: WorkspaceOp | undefined;
+  private index = 0;
+
+  /** The error of the current op (a method, not a closure per op: keystrokes allocate less). */
+  private readonly fail: Fail = (code, why, details = {}) => {
+    const op = this.op;
+    return new DistSpaceError(
+      code,
+      `Op ${this.index} (${String(op?.type)} of ${String(op?.id)}): ${why}.`,
+      {
+        index: this.index,
         id: op?.id,
         ...details,
-      });
+      },
+    );
+  };
+
+  apply(op: WorkspaceOp, index: number): DistSpaceError | undefined {
+    this.op = op;
+    this.index = index;
+    const fail = this.fail;
     switch (op?.type) {
       case 'createFile':
       case 'createDir':
@@ -118,7 +149,7 @@ class ApplySession {
 
   /** Checks that a node `id` may be placed at `p`; `self` when `id` may already hold the name. */
   private checkTarget(p: Placement, id: NodeId, fail: Fail): DistSpaceError | undefined {
-    const parent = this.nodes[p.parent];
+    const parent = getNode(this.tree, p.parent);
     if (parent === undefined)
       return fail('NOT_FOUND', `the parent directory ${p.parent} does not exist`);
     if (parent.kind !== 'dir') return fail('NOT_A_DIRECTORY', `the parent ${p.parent} is a file`);
@@ -130,7 +161,7 @@ class ApplySession {
         `the name "${p.name}" carries the conflict marker of another node`,
       );
     }
-    if (!sameIds(p.ancestors, ancestorsAbove(this.nodes, p.parent))) {
+    if (!sameIds(p.ancestors, ancestorsAbove(this.tree, p.parent))) {
       return fail('CONTEXT_MISMATCH', `the ancestors it carries are not those of ${p.parent}`);
     }
     const occupant = parent.children[p.name];
@@ -144,12 +175,12 @@ class ApplySession {
   }
 
   private checkPlaced(p: Placement, id: NodeId, fail: Fail): DistSpaceError | undefined {
-    const node = this.nodes[id];
+    const node = getNode(this.tree, id);
     if (
       node === undefined ||
       node.parent !== p.parent ||
       node.name !== p.name ||
-      !sameIds(p.ancestors, ancestorsAbove(this.nodes, p.parent))
+      !sameIds(p.ancestors, ancestorsAbove(this.tree, p.parent))
     ) {
       return fail('CONTEXT_MISMATCH', 'the place it says the node is at is not where the node is');
     }
@@ -159,7 +190,7 @@ class ApplySession {
   private existing(id: NodeId, fail: Fail): DistSpaceError | undefined {
     if (id === ROOT_ID)
       return fail('ROOT_IS_FIXED', 'the root directory cannot be moved or deleted');
-    if (typeof id !== 'string' || this.nodes[id] === undefined) {
+    if (getNode(this.tree, id) === undefined) {
       return fail('NOT_FOUND', `no node ${String(id)} exists`);
     }
     return undefined;
@@ -172,7 +203,7 @@ class ApplySession {
     if (op.id === ROOT_ID) return fail('ROOT_IS_FIXED', 'the root directory cannot be created');
     if (!isNodeId(op.id))
       return fail('INVALID_OP', 'the id must be of the form <clientId>:<counter>');
-    if (this.nodes[op.id] !== undefined)
+    if (getNode(this.tree, op.id) !== undefined)
       return fail('ALREADY_EXISTS', `node ${op.id} already exists`);
     const bad = this.checkTarget(op, op.id, fail);
     if (bad !== undefined) return bad;
@@ -190,12 +221,12 @@ class ApplySession {
       op.type === 'createFile'
         ? { kind: 'file', id: op.id, parent: op.parent, name: op.name }
         : { kind: 'dir', id: op.id, parent: op.parent, name: op.name, children: emptyRecord() };
-    tree.nodes[op.id] = node;
-    (tree.nodes[op.parent] as Draft<Extract<TreeNode, { kind: 'dir' }>>).children[op.name] = op.id;
+    putNode(tree, node);
+    (getNode(tree as WorkspaceTree, op.parent) as Draft<DirNode>).children[op.name] = op.id;
     tree.count++;
     if (op.type === 'createFile') {
       this.docs = this.docs.set(op.id, Text.of(op.content));
-      this.written.add(op.id);
+      this.written?.add(op.id);
     }
     return undefined;
   }
@@ -215,10 +246,10 @@ class ApplySession {
     if (bad !== undefined) return bad;
     if (op.parent === op.from.parent && op.name === op.from.name) return undefined;
     const tree = this.mutable;
-    type Dir = Draft<Extract<TreeNode, { kind: 'dir' }>>;
-    delete (tree.nodes[op.from.parent] as Dir).children[op.from.name];
-    (tree.nodes[op.parent] as Dir).children[op.name] = op.id;
-    const node = tree.nodes[op.id]!;
+    const dirOf = (id: NodeId) => getNode(tree as WorkspaceTree, id) as Draft<DirNode>;
+    delete dirOf(op.from.parent).children[op.from.name];
+    dirOf(op.parent).children[op.name] = op.id;
+    const node = getNode(tree as WorkspaceTree, op.id) as Draft<TreeNode>;
     node.parent = op.parent;
     node.name = op.name;
     return undefined;
@@ -238,7 +269,7 @@ class ApplySession {
         'the subtree it records is not rooted at the node it deletes',
       );
     }
-    const mismatch = snapshotMismatch(this.nodes, this.docs, op.removed);
+    const mismatch = snapshotMismatch(this.tree, this.docs, op.removed);
     if (mismatch !== undefined) {
       return fail(
         'CONTEXT_MISMATCH',
@@ -246,22 +277,22 @@ class ApplySession {
       );
     }
     const tree = this.mutable;
-    delete (tree.nodes[op.parent] as Draft<Extract<TreeNode, { kind: 'dir' }>>).children[op.name];
+    delete (getNode(tree as WorkspaceTree, op.parent) as Draft<DirNode>).children[op.name];
     const stack: NodeSnapshot[] = [op.removed];
     while (stack.length > 0) {
       const s = stack.pop()!;
-      delete tree.nodes[s.id];
+      dropNode(tree, s.id);
       tree.count--;
       if (s.kind === 'file') {
         this.docs = this.docs.delete(s.id);
-        this.written.delete(s.id);
+        this.written?.delete(s.id);
       } else stack.push(...s.children);
     }
     return undefined;
   }
 
   private edit(id: NodeId, change: Change, index: number, fail: Fail): DistSpaceError | undefined {
-    const node = typeof id === 'string' ? this.nodes[id] : undefined;
+    const node = getNode(this.tree, id);
     if (node === undefined) return fail('NOT_FOUND', `no file ${String(id)} exists`);
     if (node.kind !== 'file')
       return fail('NOT_A_FILE', `${id} is a directory; only files can be edited`);
@@ -281,7 +312,7 @@ class ApplySession {
       );
     }
     this.docs = this.docs.set(id, result.value);
-    this.written.add(id);
+    this.written?.add(id);
     return undefined;
   }
 }
@@ -307,7 +338,7 @@ export function applyWorkspaceChange(
   if (!Array.isArray(change)) {
     return err(new DistSpaceError('INVALID_OP', 'A workspace change must be an array of ops.'));
   }
-  const session = new ApplySession(ws);
+  const session = new ApplySession(ws, options.maxFileSize !== undefined);
   for (let i = 0; i < change.length; i++) {
     const error = session.apply(change[i]!, i);
     if (error !== undefined) return err(error);
@@ -323,7 +354,7 @@ export function applyWorkspaceChange(
     );
   }
   if (options.maxFileSize !== undefined) {
-    for (const id of session.written) {
+    for (const id of session.written ?? []) {
       const length = result.text(id)?.length ?? 0;
       if (length > options.maxFileSize) {
         return err(

@@ -10,7 +10,7 @@ import {
 import { applyWorkspaceChange } from './apply.js';
 import { ROOT_ID } from './ids.js';
 import type { WorkspaceChange, WorkspaceOp, WorkspaceOpDraft } from './ops.js';
-import { ancestorsAbove } from './tree.js';
+import { ancestorsAbove, getNode } from './tree.js';
 import type { Workspace } from './workspace.js';
 
 function notFound(id: unknown, what: string): DistSpaceError {
@@ -28,12 +28,13 @@ function notFound(id: unknown, what: string): DistSpaceError {
  * @returns the op, or `NOT_FOUND` / `ROOT_IS_FIXED` / an ot-core error when the context cannot be read
  */
 export function completeOp(ws: Workspace, draft: WorkspaceOpDraft): Result<WorkspaceOp> {
-  const nodes = ws.tree.nodes;
+  const tree = ws.tree;
   switch (draft.type) {
     case 'createFile':
     case 'createDir': {
-      if (nodes[draft.parent] === undefined) return err(notFound(draft.parent, 'directory'));
-      const ancestors = ancestorsAbove(nodes, draft.parent);
+      if (getNode(tree, draft.parent) === undefined)
+        return err(notFound(draft.parent, 'directory'));
+      const ancestors = ancestorsAbove(tree, draft.parent);
       return ok(
         draft.type === 'createFile'
           ? {
@@ -59,8 +60,9 @@ export function completeOp(ws: Workspace, draft: WorkspaceOpDraft): Result<Works
       if (draft.type === 'delete') {
         return ok({ type: 'delete', id: draft.id, ...from, removed: ws.snapshotOf(draft.id)! });
       }
-      if (nodes[draft.parent] === undefined) return err(notFound(draft.parent, 'directory'));
-      const ancestors = ancestorsAbove(nodes, draft.parent);
+      if (getNode(tree, draft.parent) === undefined)
+        return err(notFound(draft.parent, 'directory'));
+      const ancestors = ancestorsAbove(tree, draft.parent);
       return ok({
         type: 'move',
         id: draft.id,
@@ -71,7 +73,7 @@ export function completeOp(ws: Workspace, draft: WorkspaceOpDraft): Result<Works
       });
     }
     case 'edit': {
-      if (nodes[draft.id]?.kind !== 'file') return err(notFound(draft.id, 'file'));
+      if (getNode(tree, draft.id)?.kind !== 'file') return err(notFound(draft.id, 'file'));
       const text = ws.text(draft.id) ?? Text.empty;
       const change = attempt(() => withDeletedText(text, draft.change));
       return change.ok ? ok({ type: 'edit', id: draft.id, change: change.value }) : change;

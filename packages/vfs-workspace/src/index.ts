@@ -60,6 +60,7 @@ export {
   splitPath,
   utf8Length,
 } from './paths.js';
+export { PersistentMap } from './persistent-map.js';
 export { type PathAccess, type TouchedPath, touchedPaths } from './touched.js';
 export {
   type DropReason,
@@ -67,6 +68,7 @@ export {
   type TransformNote,
   transformWorkspaceChange,
   transformWorkspaceX,
+  tryTransformWorkspaceChange,
   type WorkspaceTransformResult,
 } from './transform/transform.js';
 export type { DirNode, FileNode, TreeNode, WorkspaceTree } from './tree.js';

@@ -3,6 +3,8 @@
 // workspace keeps its documents here, outside the immer tree, so that a keystroke costs a few
 // small array copies instead of a copy of a 10,000-entry object.
 
+import { hashOf } from './hash.js';
+
 const BITS = 5;
 const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
@@ -33,19 +35,6 @@ function isLeaf<V>(slot: Slot<V>): slot is Leaf<V> {
 
 function isBranch<V>(slot: Slot<V>): slot is Branch<V> {
   return 'bitmap' in slot;
-}
-
-/** @internal FNV-1a over UTF-16 code units, mixed so that the low bits (used first) spread well. */
-export function hashOf(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
 }
 
 function popcount(x: number): number {

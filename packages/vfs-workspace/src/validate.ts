@@ -1,6 +1,7 @@
 import { isNameAllowedFor } from './conflict-name.js';
 import { isNodeId, type NodeId, ROOT_ID } from './ids.js';
 import { checkName } from './paths.js';
+import { allNodes, getNode, shardOf } from './tree.js';
 import type { Workspace } from './workspace.js';
 
 /** The invariants of a workspace, as `validateWorkspace` names them. */
@@ -37,20 +38,29 @@ export interface InvariantViolation {
  */
 export function validateWorkspace(ws: Workspace): InvariantViolation[] {
   const out: InvariantViolation[] = [];
-  const nodes = ws.tree.nodes;
-  const add = (invariant: WorkspaceInvariant, id: NodeId, message: string) =>
+  const tree = ws.tree;
+  const nodeOf = (id: NodeId) => getNode(tree, id);
+  const add = (invariant: WorkspaceInvariant, id: NodeId, message: string) => {
     out.push({ invariant, id, message });
-  const root = nodes[ROOT_ID];
+  };
+  const root = nodeOf(ROOT_ID);
   if (root === undefined || root.kind !== 'dir' || root.parent !== null) {
     add('root-is-directory', ROOT_ID, 'The root is missing, not a directory, or has a parent.');
     return out;
   }
-  const ids = Object.keys(nodes);
-  for (const id of ids) {
-    const node = nodes[id]!;
+  tree.shards.forEach((shard, s) => {
+    for (const key in shard) {
+      if (shard[key]!.id !== key || shardOf(key) !== s) {
+        add('valid-id', key, `Node ${key} is filed under the wrong key or shard.`);
+      }
+    }
+  });
+  const all = [...allNodes(tree)];
+  for (const node of all) {
+    const id = node.id;
     if (node.kind === 'dir') {
       for (const name of Object.keys(node.children)) {
-        const child = nodes[node.children[name]!];
+        const child = nodeOf(node.children[name]!);
         if (child === undefined || child.parent !== id || child.name !== name) {
           add(
             'entry-points-back',
@@ -61,14 +71,13 @@ export function validateWorkspace(ws: Workspace): InvariantViolation[] {
       }
     }
     if (id === ROOT_ID) continue;
-    if (!isNodeId(id) || node.id !== id)
-      add('valid-id', id, `Node ${id} has an invalid or mismatched id.`);
+    if (!isNodeId(id)) add('valid-id', id, `Node ${id} has an invalid id.`);
     if (checkName(node.name) !== undefined)
       add('valid-name', id, `Node ${id} has an invalid name.`);
     else if (!isNameAllowedFor(node.name, id)) {
       add('name-reserved', id, `Node ${id} carries another node's conflict marker.`);
     }
-    const parent = node.parent === null ? undefined : nodes[node.parent];
+    const parent = node.parent === null ? undefined : nodeOf(node.parent);
     if (parent === undefined) add('parent-exists', id, `The parent of ${id} does not exist.`);
     else if (parent.kind !== 'dir')
       add('parent-is-directory', id, `The parent of ${id} is a file.`);
@@ -77,8 +86,8 @@ export function validateWorkspace(ws: Workspace): InvariantViolation[] {
     }
     let steps = 0;
     let up: NodeId | null = node.parent;
-    while (up !== null && up !== ROOT_ID && steps <= ids.length) {
-      up = nodes[up]?.parent ?? null;
+    while (up !== null && up !== ROOT_ID && steps <= all.length) {
+      up = nodeOf(up)?.parent ?? null;
       steps++;
     }
     if (up !== ROOT_ID) add('no-cycle', id, `Walking up from ${id} never reaches the root.`);
@@ -89,7 +98,7 @@ export function validateWorkspace(ws: Workspace): InvariantViolation[] {
   const seen = new Set<NodeId>([ROOT_ID]);
   const stack: NodeId[] = [ROOT_ID];
   while (stack.length > 0) {
-    const node = nodes[stack.pop()!];
+    const node = nodeOf(stack.pop()!);
     if (node?.kind !== 'dir') continue;
     for (const child of Object.values(node.children)) {
       if (!seen.has(child)) {
@@ -98,17 +107,19 @@ export function validateWorkspace(ws: Workspace): InvariantViolation[] {
       }
     }
   }
-  for (const id of ids)
-    if (!seen.has(id)) add('reachable', id, `${id} cannot be reached from the root.`);
+  for (const node of all) {
+    if (!seen.has(node.id))
+      add('reachable', node.id, `${node.id} cannot be reached from the root.`);
+  }
   for (const [id] of ws.documents.entries()) {
-    if (nodes[id]?.kind !== 'file')
+    if (nodeOf(id)?.kind !== 'file')
       add('text-has-file', id, `There is a text for ${id}, which is not a file.`);
   }
-  if (ws.tree.count !== ids.length - 1) {
+  if (tree.count !== all.length - 1) {
     add(
       'node-count',
       ROOT_ID,
-      `The node count is ${ws.tree.count}, but there are ${ids.length - 1} nodes.`,
+      `The node count is ${tree.count}, but there are ${all.length - 1} nodes.`,
     );
   }
   return out;

@@ -1,11 +1,19 @@
 import { DistSpaceError, err, isWellFormed, ok, type Result, Text } from '@dist-space/ot-core';
 import { freeze } from 'immer';
 import { isNameAllowedFor } from './conflict-name.js';
-import { isNodeId, type NodeId, ROOT_ID } from './ids.js';
+import { isNodeId, type NodeId } from './ids.js';
 import { resolveLimits, type WorkspaceLimits } from './limits.js';
 import { checkName } from './paths.js';
 import { PersistentMap } from './persistent-map.js';
-import { type DirNode, emptyRecord, type TreeNode, type WorkspaceTree } from './tree.js';
+import {
+  type DirNode,
+  emptyRecord,
+  emptyShards,
+  rootNode,
+  shardOf,
+  type TreeNode,
+  type WorkspaceTree,
+} from './tree.js';
 import type { WireNode, WireWorkspace } from './wire-types.js';
 import { Workspace } from './workspace.js';
 
@@ -61,15 +69,12 @@ export function parseWorkspace(value: unknown, limits: WorkspaceLimits = {}): Re
       'LIMIT_EXCEEDED',
     );
   }
-  const root: DirNode = {
-    kind: 'dir',
-    id: ROOT_ID,
-    parent: null,
-    name: '',
-    children: emptyRecord(),
+  const shards = emptyShards();
+  const nodeOf = (id: NodeId): TreeNode | undefined => shards[shardOf(id)]![id];
+  const put = (node: TreeNode) => {
+    shards[shardOf(node.id)]![node.id] = node;
   };
-  const nodes = emptyRecord<TreeNode>();
-  nodes[ROOT_ID] = root;
+  put(rootNode());
   let docs = PersistentMap.empty<Text>();
   for (let i = 0; i < list.length; i++) {
     const entry: unknown = list[i];
@@ -78,8 +83,8 @@ export function parseWorkspace(value: unknown, limits: WorkspaceLimits = {}): Re
     }
     const [id, parent, name, content] = entry as unknown[];
     if (!isNodeId(id)) return invalid('its id must be a node id such as "alice:7"', i);
-    if (nodes[id] !== undefined) return invalid(`the id ${id} appears twice`, i);
-    const dir = typeof parent === 'string' ? nodes[parent] : undefined;
+    if (nodeOf(id) !== undefined) return invalid(`the id ${id} appears twice`, i);
+    const dir = typeof parent === 'string' ? (nodeOf(parent) as DirNode | undefined) : undefined;
     if (dir?.kind !== 'dir') return invalid('its parent must be a directory listed before it', i);
     const bad = checkName(name, resolved.path.maxSegmentBytes);
     if (bad !== undefined) return invalid(bad.message, i, 'INVALID_PATH');
@@ -90,7 +95,7 @@ export function parseWorkspace(value: unknown, limits: WorkspaceLimits = {}): Re
       return invalid(`its directory already has an entry "${n}"`, i);
     (dir.children as Record<string, NodeId>)[n] = id;
     if (entry.length === 3) {
-      nodes[id] = { kind: 'dir', id, parent: dir.id, name: n, children: emptyRecord() };
+      put({ kind: 'dir', id, parent: dir.id, name: n, children: emptyRecord() });
       continue;
     }
     if (typeof content !== 'string') return invalid('a file content must be a string', i);
@@ -102,9 +107,9 @@ export function parseWorkspace(value: unknown, limits: WorkspaceLimits = {}): Re
       );
     }
     if (!isWellFormed(content)) return invalid('a file content holds a lone surrogate', i);
-    nodes[id] = { kind: 'file', id, parent: dir.id, name: n };
+    put({ kind: 'file', id, parent: dir.id, name: n });
     docs = docs.set(id, Text.of(content));
   }
-  const tree: WorkspaceTree = freeze({ nodes, count: list.length }, true);
+  const tree: WorkspaceTree = freeze({ shards, count: list.length }, true);
   return ok(new Workspace(tree, docs));
 }

@@ -123,6 +123,12 @@ class OpReader {
       const checked = this.dir(a, 'each ancestor');
       if (checked instanceof DistSpaceError) return checked;
     }
+    // The chain above a directory ends at the root and never repeats: anything else fits no
+    // workspace, and would only make the transform work on nonsense.
+    const chain = [p, ...(ancestors as NodeId[])];
+    if (chain[chain.length - 1] !== ROOT_ID || new Set(chain).size !== chain.length) {
+      return this.fail('the parent and its ancestors must be distinct and end with the root');
+    }
     return { parent: p, name: n, ancestors: ancestors.slice() as NodeId[] };
   }
 
@@ -213,6 +219,9 @@ class OpReader {
     if (checkedId instanceof DistSpaceError) return checkedId;
     const at = this.placement(parent, name, ancestors);
     if (at instanceof DistSpaceError) return at;
+    if (at.parent === checkedId || at.ancestors.includes(checkedId)) {
+      return this.fail('a node cannot be placed inside itself');
+    }
     switch (type) {
       case 'createFile': {
         const content = this.content(fields.content, 'content');
@@ -238,7 +247,11 @@ class OpReader {
         if (typeof from !== 'object' || from === null)
           return this.fail('a move needs its old placement');
         const old = this.placement(from.parent, from.name, from.ancestors);
-        return old instanceof DistSpaceError ? old : { type, id: checkedId, ...at, from: old };
+        if (old instanceof DistSpaceError) return old;
+        if (old.parent === checkedId || old.ancestors.includes(checkedId)) {
+          return this.fail('a node cannot have been inside itself');
+        }
+        return { type, id: checkedId, ...at, from: old };
       }
     }
   }

@@ -4,9 +4,11 @@ import type { NodeSnapshot, Placement } from './ops.js';
 import { normalizePath, type PathLimits, splitPath } from './paths.js';
 import { PersistentMap } from './persistent-map.js';
 import {
+  allNodes,
   ancestorsAbove,
   type DirNode,
   EMPTY_TREE,
+  getNode,
   type TreeNode,
   type WorkspaceTree,
 } from './tree.js';
@@ -58,7 +60,7 @@ export class Workspace {
 
   /** The node with `id`, or undefined. */
   node(id: NodeId): TreeNode | undefined {
-    return this.tree.nodes[id];
+    return getNode(this.tree, id);
   }
 
   /** The text of file `id`, or undefined when `id` is not a file. */
@@ -66,31 +68,36 @@ export class Workspace {
     return this.documents.get(id);
   }
 
+  /** Every node, the root's included, in no particular order. */
+  nodes(): IterableIterator<TreeNode> {
+    return allNodes(this.tree);
+  }
+
   /** The id of the entry `name` of directory `dir`, or undefined. */
   childId(dir: NodeId, name: string): NodeId | undefined {
-    const node = this.tree.nodes[dir];
+    const node = getNode(this.tree, dir);
     return node?.kind === 'dir' ? node.children[name] : undefined;
   }
 
   /** Where node `id` sits (with the ancestors ops carry), or undefined for the root or an unknown id. */
   placementOf(id: NodeId): Placement | undefined {
-    const node = this.tree.nodes[id];
+    const node = getNode(this.tree, id);
     if (node === undefined || node.parent === null) return undefined;
     return {
       parent: node.parent,
       name: node.name,
-      ancestors: ancestorsAbove(this.tree.nodes, node.parent),
+      ancestors: ancestorsAbove(this.tree, node.parent),
     };
   }
 
   /** The path of node `id` (`""` for the root), or undefined for an unknown id. */
   pathOf(id: NodeId): string | undefined {
     const names: string[] = [];
-    let node = this.tree.nodes[id];
+    let node = getNode(this.tree, id);
     if (node === undefined) return undefined;
     while (node.parent !== null) {
       names.push(node.name);
-      node = this.tree.nodes[node.parent]!;
+      node = getNode(this.tree, node.parent)!;
     }
     return names.reverse().join('/');
   }
@@ -103,7 +110,7 @@ export class Workspace {
   resolve(path: string, limits?: PathLimits): Result<TreeNode> {
     const normal = normalizePath(path, limits);
     if (!normal.ok) return normal;
-    let node: TreeNode = this.tree.nodes[ROOT_ID]!;
+    let node: TreeNode = getNode(this.tree, ROOT_ID)!;
     const names = splitPath(normal.value);
     for (let i = 0; i < names.length; i++) {
       if (node.kind !== 'dir') {
@@ -125,7 +132,7 @@ export class Workspace {
           }),
         );
       }
-      node = this.tree.nodes[child]!;
+      node = getNode(this.tree, child)!;
     }
     return ok(node);
   }
@@ -178,7 +185,7 @@ export class Workspace {
       .sort()
       .map((name) => {
         const id = dir.children[name]!;
-        return { name, id, kind: this.tree.nodes[id]!.kind };
+        return { name, id, kind: getNode(this.tree, id)!.kind };
       });
   }
 
@@ -200,7 +207,7 @@ export class Workspace {
 
   /** Node `id` with everything beneath it and its contents, or undefined for an unknown id. */
   snapshotOf(id: NodeId): NodeSnapshot | undefined {
-    const node = this.tree.nodes[id];
+    const node = getNode(this.tree, id);
     if (node === undefined) return undefined;
     if (node.kind === 'file') {
       return {
@@ -221,7 +228,7 @@ export class Workspace {
   *walk(): Generator<TreeNode> {
     const stack: NodeId[] = [ROOT_ID];
     while (stack.length > 0) {
-      const node = this.tree.nodes[stack.pop()!]!;
+      const node = getNode(this.tree, stack.pop()!)!;
       if (node.id !== ROOT_ID) yield node;
       if (node.kind === 'dir') {
         const names = Object.keys(node.children).sort().reverse();

@@ -67,9 +67,14 @@ describe('applyWorkspaceChange', () => {
       byPath(s, 'A', (b) => b.rename('src/a.ts', 'src/z.ts')),
     );
     if (!r.ok) throw r.error;
-    expect(Object.isFrozen(r.value.tree.nodes)).toBe(true);
-    expect(r.value.tree.nodes['base:3']).toBe(s.tree.nodes['base:3']);
-    expect(r.value.tree.nodes['base:1']).not.toBe(s.tree.nodes['base:1']);
+    expect(Object.isFrozen(r.value.tree.shards)).toBe(true);
+    expect(Object.isFrozen(r.value.node('base:1'))).toBe(true);
+    expect(r.value.node('base:3')).toBe(s.node('base:3'));
+    expect(r.value.node('base:1')).not.toBe(s.node('base:1'));
+    // Only the shards holding a changed node are new; the others are shared.
+    const changed = r.value.tree.shards.filter((shard, i) => shard !== s.tree.shards[i]);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.length).toBeLessThanOrEqual(2);
   });
 
   it('rejects each broken op with its code', () => {

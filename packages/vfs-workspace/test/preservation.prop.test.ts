@@ -7,6 +7,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from './support/chunked.js';
 import { scenarioArb } from './support/scenario.js';
 import { mustApply, trackedChars } from './support/workspace-arbs.js';
 
@@ -36,13 +37,13 @@ function restoredByBoth(a: readonly WorkspaceOp[], b: readonly WorkspaceOp[]): S
 }
 
 function nodeIds(ws: Workspace): Set<NodeId> {
-  return new Set(Object.keys(ws.tree.nodes));
+  return new Set([...ws.nodes()].map((n) => n.id));
 }
 
 describe('nothing is lost except by an explicit delete', () => {
-  it('every character and every node survives the merge unless a delete took it', () => {
+  it('every character and every node survives the merge unless a delete took it', async () => {
     let lostToDeletes = 0;
-    fc.assert(
+    await assertInChunks(
       fc.property(scenarioArb(5), (s) => {
         const { b: bRes } = transformWorkspaceX(s.a, s.b, 'left');
         const final = mustApply(s.afterA, bRes.change);

@@ -12,6 +12,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from './support/chunked.js';
 import {
   baseSeedsArb,
   CharSource,
@@ -155,9 +156,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 );
 
 describe('multi-client simulation over workspace changes', () => {
-  it('every client converges to the server workspace, whatever the delivery order', () => {
+  it('every client converges to the server workspace, whatever the delivery order', async () => {
     concurrentSubmissions = 0;
-    fc.assert(
+    await assertInChunks(
       fc.property(
         baseSeedsArb,
         fc.integer({ min: 3, max: 5 }),
@@ -175,7 +176,7 @@ describe('multi-client simulation over workspace changes', () => {
           for (const c of clients) expect(describeWorkspace(c)).toEqual(expected);
         },
       ),
-      { numRuns: Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)) },
+      Math.max(50, Math.floor(fc.readConfigureGlobal().numRuns! / 4)),
     );
     expect(concurrentSubmissions).toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import {
 } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assertInChunks } from './support/chunked.js';
 import { counters, type Scenario, scenarioArb } from './support/scenario.js';
 import { describeWorkspace, mustApply } from './support/workspace-arbs.js';
 
@@ -24,17 +25,17 @@ function checkTP1(s: Scenario): Workspace {
 }
 
 describe('workspace transform properties', () => {
-  it('TP1 for single ops: both orders give the same valid workspace', () => {
-    fc.assert(fc.property(scenarioArb(1), (s) => void checkTP1(s)));
+  it('TP1 for single ops: both orders give the same valid workspace', async () => {
+    await assertInChunks(fc.property(scenarioArb(1), (s) => void checkTP1(s)));
   });
 
-  it('TP1 for lists of ops', () => {
-    fc.assert(fc.property(scenarioArb(5), (s) => void checkTP1(s)));
+  it('TP1 for lists of ops', async () => {
+    await assertInChunks(fc.property(scenarioArb(5), (s) => void checkTP1(s)));
   });
 
-  it('TP1 for lists that start with crossing moves of directories (would-be cycles)', () => {
+  it('TP1 for lists that start with crossing moves of directories (would-be cycles)', async () => {
     counters.crossings = 0;
-    fc.assert(fc.property(scenarioArb(4, true), (s) => void checkTP1(s)));
+    await assertInChunks(fc.property(scenarioArb(4, true), (s) => void checkTP1(s)));
     expect(counters.crossings).toBeGreaterThan(fc.readConfigureGlobal().numRuns! / 10);
   });
 });

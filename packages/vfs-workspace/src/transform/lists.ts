@@ -12,6 +12,26 @@ export interface Tagged {
 /** Receives what happened to the op at `origin` of one side. */
 export type NoteSink = (origin: number, note: NoteBody) => void;
 
+/**
+ * Thrown when a transform does far more work than any two changes that fit a workspace need:
+ * only changes whose context fits no state (from a faulty or hostile peer) can make fix-ups
+ * breed fix-ups without end.
+ */
+export class TransformBudgetExceeded extends Error {}
+
+/** How much work a transform may do: pairwise transforms left, and how deep the lists nest. */
+export interface TransformBudget {
+  cells: number;
+  depth: number;
+}
+
+/** The budget for two changes: far above what valid changes use (about |a| * |b| cells). */
+export function budgetFor(a: number, b: number): TransformBudget {
+  return { cells: 64 * (a + 1) * (b + 1) + 4096, depth: 0 };
+}
+
+const MAX_DEPTH = 400;
+
 function tagged(result: PairResult, origin: number): Tagged[] {
   const out: Tagged[] = [];
   for (const op of result.fixups) out.push({ op, origin: -1 });
@@ -31,9 +51,28 @@ export function transformTaggedLists(
   side: Side,
   noteA: NoteSink,
   noteB: NoteSink,
+  budget: TransformBudget = budgetFor(a.length, b.length),
 ): [Tagged[], Tagged[]] {
   if (a.length === 0 || b.length === 0) return [a.slice(), b.slice()];
+  if (budget.depth > MAX_DEPTH) throw new TransformBudgetExceeded();
+  budget.depth++;
+  try {
+    return transformGrid(a, b, side, noteA, noteB, budget);
+  } finally {
+    budget.depth--;
+  }
+}
+
+function transformGrid(
+  a: readonly Tagged[],
+  b: readonly Tagged[],
+  side: Side,
+  noteA: NoteSink,
+  noteB: NoteSink,
+  budget: TransformBudget,
+): [Tagged[], Tagged[]] {
   if (a.length === 1 && b.length === 1) {
+    if (--budget.cells < 0) throw new TransformBudgetExceeded();
     const x = a[0]!;
     const y = b[0]!;
     const ra = transformPair(x.op, y.op, side);
@@ -47,7 +86,7 @@ export function transformTaggedLists(
     let current: Tagged[] = [a[0]!];
     const bOut: Tagged[] = [];
     for (const y of b) {
-      const [aNext, yOut] = transformTaggedLists(current, [y], side, noteA, noteB);
+      const [aNext, yOut] = transformTaggedLists(current, [y], side, noteA, noteB, budget);
       current = aNext;
       for (const t of yOut) bOut.push(t);
     }
@@ -56,7 +95,7 @@ export function transformTaggedLists(
   let bCurrent: Tagged[] = b.slice();
   const aOut: Tagged[] = [];
   for (const x of a) {
-    const [xOut, bNext] = transformTaggedLists([x], bCurrent, side, noteA, noteB);
+    const [xOut, bNext] = transformTaggedLists([x], bCurrent, side, noteA, noteB, budget);
     for (const t of xOut) aOut.push(t);
     bCurrent = bNext;
   }

@@ -1,4 +1,4 @@
-import { apply, type Change } from '@dist-space/ot-core';
+import { type Change, tryApply } from '@dist-space/ot-core';
 import type { NodeId } from '../ids.js';
 import type { DirSnapshot, NodeSnapshot } from '../ops.js';
 
@@ -53,8 +53,12 @@ function updateIn(
 
 /** `snapshot` without the subtree of `id` (which must be strictly inside it). */
 export function withoutSubtree(snapshot: NodeSnapshot, id: NodeId): NodeSnapshot {
-  return updateIn(snapshot, id, () => undefined)!;
+  return updateIn(snapshot, id, () => undefined) ?? snapshot;
 }
+
+// The functions below never throw: for a record that does not fit the concurrent op (which
+// only an invalid change can carry), they leave it as it is, and apply rejects the change later
+// with CONTEXT_MISMATCH.
 
 /** `snapshot` with the file `id`'s content changed by `change` (valid on that content). */
 export function withEditedContent(
@@ -62,9 +66,11 @@ export function withEditedContent(
   id: NodeId,
   change: Change,
 ): NodeSnapshot {
-  return updateIn(snapshot, id, (node) =>
-    node.kind === 'file' ? { ...node, content: apply(node.content, change) } : node,
-  )!;
+  return updateIn(snapshot, id, (node) => {
+    if (node.kind !== 'file') return node;
+    const edited = tryApply(node.content, change);
+    return edited.ok ? { ...node, content: edited.value } : node;
+  })!;
 }
 
 /**
@@ -77,7 +83,17 @@ export function withMovedSubtree(
   parent: NodeId,
   name: string,
 ): NodeSnapshot {
-  const moved = { ...findIn(snapshot, id)!, name };
+  const subtree = findIn(snapshot, id);
+  const target = findIn(snapshot, parent);
+  if (
+    subtree === undefined ||
+    subtree === snapshot ||
+    target?.kind !== 'dir' ||
+    idsOf(subtree).has(parent)
+  ) {
+    return snapshot;
+  }
+  const moved = { ...subtree, name };
   const without = withoutSubtree(snapshot, id);
   return updateIn(without, parent, (dir) => ({
     ...(dir as DirSnapshot),

@@ -1,6 +1,11 @@
-import type { Side } from '@dist-space/ot-core';
+import { DistSpaceError, err, ok, type Result, type Side } from '@dist-space/ot-core';
 import type { WorkspaceChange, WorkspaceOp } from '../ops.js';
-import { type NoteSink, type Tagged, transformTaggedLists } from './lists.js';
+import {
+  type NoteSink,
+  type Tagged,
+  TransformBudgetExceeded,
+  transformTaggedLists,
+} from './lists.js';
 import type { NoteBody } from './outcome.js';
 
 export type { DropReason, NoteBody } from './outcome.js';
@@ -60,6 +65,25 @@ function tag(change: WorkspaceChange): Tagged[] {
 }
 
 /**
+ * Like {@link transformWorkspaceChange}, for a change from outside (a peer, an agent): returns a
+ * `Result` instead of throwing when the change's context is so inconsistent that it fits no
+ * workspace (`CONTEXT_MISMATCH`). A change that transforms may still fail to apply; apply it
+ * (or check it with `touchedPaths`) to find out.
+ */
+export function tryTransformWorkspaceChange(
+  change: WorkspaceChange,
+  against: WorkspaceChange,
+  side: Side,
+): Result<WorkspaceTransformResult> {
+  try {
+    return ok(transformWorkspaceChange(change, against, side));
+  } catch (e) {
+    if (e instanceof DistSpaceError) return err(e);
+    throw e;
+  }
+}
+
+/**
  * Transforms two concurrent workspace changes against each other: `a` against `b` with `side`,
  * and `b` against `a` with the opposite side, so that `apply(apply(s, a), b')` and
  * `apply(apply(s, b), a')` are the same workspace (TP1). Changes that only edit different files
@@ -73,18 +97,28 @@ export function transformWorkspaceX(
   if (editsOfDifferentFiles(a, b)) return { a: untouched(a), b: untouched(b) };
   const notesA: TransformNote[] = [];
   const notesB: TransformNote[] = [];
-  const [aOut, bOut] = transformTaggedLists(
-    tag(a),
-    tag(b),
-    side,
-    noteCollector(a, notesA),
-    noteCollector(b, notesB),
-  );
-  return { a: result(aOut, notesA), b: result(bOut, notesB) };
+  try {
+    const [aOut, bOut] = transformTaggedLists(
+      tag(a),
+      tag(b),
+      side,
+      noteCollector(a, notesA),
+      noteCollector(b, notesB),
+    );
+    return { a: result(aOut, notesA), b: result(bOut, notesB) };
+  } catch (e) {
+    if (!(e instanceof TransformBudgetExceeded)) throw e;
+    throw new DistSpaceError(
+      'CONTEXT_MISMATCH',
+      'The changes cannot be transformed against each other: the context their ops carry (ancestors, old places, deleted subtrees) fits no workspace. Rebuild the change against the current state.',
+      { ops: a.length, against: b.length },
+    );
+  }
 }
 
 /**
  * Transforms `change` so that it applies after `against`, both made on the same workspace.
+ * Changes from outside should go through {@link tryTransformWorkspaceChange}.
  * TP1 holds with the tie-break of DESIGN.md 3.3: `side: 'left'` if `change` was sequenced first.
  * Nothing is lost silently: every op that had to yield is in `notes` (see docs/transform.md for
  * every rule). A sent change must be transformed as one unit, never composed with later ones.
@@ -92,6 +126,7 @@ export function transformWorkspaceX(
  * @param change - the change to transform
  * @param against - a concurrent change made on the same workspace
  * @param side - `'left'` if `change` was sequenced first, `'right'` if after
+ * @throws DistSpaceError `CONTEXT_MISMATCH` only for changes whose context fits no workspace
  */
 export function transformWorkspaceChange(
   change: WorkspaceChange,

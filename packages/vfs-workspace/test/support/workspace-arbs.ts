@@ -91,9 +91,7 @@ export const wsSeedArb: fc.Arbitrary<WsSeed> = fc.record({
 export const wsSeedsArb = (max = 4) => fc.array(wsSeedArb, { maxLength: max });
 
 function sortedNodes(ws: Workspace, filter: (n: TreeNode) => boolean): TreeNode[] {
-  return Object.values(ws.tree.nodes)
-    .filter(filter)
-    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return [...ws.nodes()].filter(filter).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
 /** The ids restores use: nodes that may have existed before and come back (undo). */

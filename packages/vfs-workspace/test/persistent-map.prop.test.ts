@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashOf, PersistentMap } from '../src/persistent-map.js';
+import { hashOf } from '../src/hash.js';
+import { PersistentMap } from '../src/persistent-map.js';
 
 describe('PersistentMap', () => {
   it('behaves like a Map, and old versions never change (property)', () => {
     const key = fc.oneof(fc.string({ maxLength: 3 }), fc.constantFrom('__proto__', 'constructor'));
     const action = fc.tuple(fc.boolean(), key, fc.nat(100));
     fc.assert(
-      fc.property(fc.array(action, { maxLength: 200 }), (actions) => {
+      fc.property(fc.array(action, { maxLength: 60 }), (actions) => {
         let map = PersistentMap.empty<number>();
         const model = new Map<string, number>();
         const versions: Array<[PersistentMap<number>, Map<string, number>]> = [];
@@ -28,6 +29,7 @@ describe('PersistentMap', () => {
         }
         expect(map.get('never set')).toBeUndefined();
       }),
+      { numRuns: Math.max(100, Math.floor(fc.readConfigureGlobal().numRuns! / 10)) },
     );
   });
 
