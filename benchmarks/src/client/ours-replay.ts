@@ -28,7 +28,9 @@ class OurSession implements ReplaySession {
     const file = reader.state.resolve(FILE);
     if (!file.ok) throw file.error;
     this.fileId = file.value.id;
-    writer.on('rejected', ({ error }) => this.fail(`writer: rejected ${error.code}: ${error.message}`));
+    writer.on('rejected', ({ error }) =>
+      this.fail(`writer: rejected ${error.code}: ${error.message}`),
+    );
     for (const client of clients) {
       client.on('connection', ({ state, error }) => {
         if (state !== 'connected' && state !== 'closed')
