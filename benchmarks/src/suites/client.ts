@@ -119,8 +119,7 @@ function rowsOf(work: Workload, results: ReadonlyMap<string, Measurement[]>): Ro
   const peerRuns = results.get(sharedbReplay.name)!;
   const problems = [...oursRuns, ...peerRuns].map((m) => m.problem).filter((p) => p !== undefined);
   const verified = problems.length === 0;
-  const notes =
-    `${work.patches.length} patches` + (verified ? '' : `; ${[...new Set(problems)].join('; ')}`);
+  const notes = `${work.patches.length} patches${verified ? '' : `; ${[...new Set(problems)].join('; ')}`}`;
   const row = (what: string, unit: string | undefined, pick: (m: Measurement) => number): Row => ({
     name: `${TRACE}: ${what}`,
     ours: median(oursRuns.map(pick)),

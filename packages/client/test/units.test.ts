@@ -9,7 +9,7 @@ import {
   SyncState,
   UndoHistory,
 } from '@dist-space/client';
-import { apply, insert } from '@dist-space/ot-core';
+import { apply, del, insert, type Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   ChangeBuilder,
@@ -123,6 +123,24 @@ describe('UndoHistory', () => {
     const undo = h.takeUndo()!;
     const undone = applyWorkspaceChange(after.value, undo);
     expect(undone.ok && undone.value.read('f.txt')).toEqual({ ok: true, value: 'R' });
+    expect(h.canUndo).toBe(false);
+  });
+
+  it('undoes a long group of inserts and deletes newest first, back to where it started', () => {
+    const h = new UndoHistory({ groupWithinMs: 1000 });
+    const start = ws({ 'f.txt': 'xy' });
+    let state = start;
+    const keystrokes: Op[] = [insert(1, 'a'), insert(2, 'b'), insert(3, 'c'), del(2, 1), del(0, 1)];
+    for (const [i, op] of keystrokes.entries()) {
+      const c = change(state, (b) => void b.edit('f.txt', [op]));
+      const next = applyWorkspaceChange(state, c);
+      if (!next.ok) throw next.error;
+      state = next.value;
+      h.record(c, 'edit', 1000 + i);
+    }
+    expect(state.read('f.txt')).toEqual({ ok: true, value: 'acy' });
+    const undone = applyWorkspaceChange(state, h.takeUndo()!);
+    expect(undone.ok && undone.value.read('f.txt')).toEqual({ ok: true, value: 'xy' });
     expect(h.canUndo).toBe(false);
   });
 });
