@@ -95,9 +95,14 @@ export class SyncState {
     return (this.inflightValue ? 1 : 0) + (this.buffer.length > 0 ? 1 : 0);
   }
 
-  /** Applies a local change (made on the local state). Throws if it does not apply. */
-  applyLocal(change: WorkspaceChange): void {
-    this.localState = apply(this.localState, change);
+  /**
+   * Applies a local change (made on the local state). Throws if it does not apply.
+   *
+   * @param applied - the local state with `change` applied, when the caller has it already (a
+   *   `ChangeBuilder`'s workspace), so that the change is not applied twice
+   */
+  applyLocal(change: WorkspaceChange, applied?: Workspace): void {
+    this.localState = applied ?? apply(this.localState, change);
     this.buffer.push(...change);
   }
 
