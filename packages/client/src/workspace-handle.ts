@@ -19,6 +19,7 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import { Emitter, type Off } from './emitter.js';
+import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
 import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
@@ -118,8 +119,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private readonly idPrefix: string;
   private nextNodeId = 1;
   private syncedWaiters: Array<() => void> = [];
-  private saving: Promise<void> = Promise.resolve();
-  private saveQueued = false;
+  private readonly saver: PendingSaver;
   private rebaseInFlight: { seq: number } | undefined;
   private closed = false;
   private readonly newNodeId = () => `${this.idPrefix}:${this.nextNodeId++}`;
@@ -128,11 +128,13 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   constructor(
     readonly id: string,
     private readonly link: HandleLink,
-    private readonly store: PendingStore,
+    store: PendingStore,
     start: { state: Workspace; revision: number } | RestoredState,
     options: OpenOptions,
+    saveDelayMs: number = DEFAULT_SAVE_DELAY_MS,
   ) {
     super();
+    this.saver = new PendingSaver(store, `w:${id}`, () => this.persisted(), saveDelayMs);
     this.undoHistory = new UndoHistory(options.undo);
     if ('saved' in start) {
       this.sync = new SyncState(
@@ -340,6 +342,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // What a scheduled save would write, written now, for the next open to find.
+    this.saver.flush().catch(() => undefined);
     this.link.release(this);
   }
 
@@ -594,18 +598,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     }
   }
 
+  /** Schedules saving the state (see {@link PendingSaver}: at most once per save delay). */
   private save(): void {
-    if (this.saveQueued) return;
-    this.saveQueued = true;
-    this.saving = this.saving.then(async () => {
-      this.saveQueued = false;
-      await this.store.save(`w:${this.id}`, this.persisted());
-    });
+    this.saver.changed();
   }
 
-  /** @internal Resolves when the newest state is saved. */
+  /** @internal Saves the newest state now; resolves once it is written. */
   saved(): Promise<void> {
-    return this.saving;
+    return this.saver.flush();
   }
 }
 
