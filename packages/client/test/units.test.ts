@@ -14,6 +14,7 @@ import {
   applyWorkspaceChange,
   ChangeBuilder,
   createIdGenerator,
+  invertWorkspaceChange,
   Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
@@ -102,6 +103,41 @@ describe('SyncState', () => {
     s.acknowledge(2);
     expect(s.confirmed.read('f.txt')).toEqual({ ok: true, value: 'XabcR' });
     expect(s.takeNext(2)).toBeDefined();
+  });
+});
+
+describe('SyncState buffer', () => {
+  const type = (s: SyncState, op: Op) =>
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [op])));
+
+  it('composes consecutive keystrokes in one file into one op, and keeps what it deleted', () => {
+    const s = new SyncState(ws({ 'f.txt': 'hello' }), 0);
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [insert(0, 'X')])));
+    s.takeNext(1);
+    for (const [i, ch] of [...'world'].entries()) type(s, insert(6 + i, ch));
+    type(s, del(10, 1));
+    type(s, del(0, 2));
+    expect(s.buffered).toHaveLength(1);
+    const edit = s.buffered[0]!;
+    // 'world' then a backspace became one insert; the delete elsewhere stays its own op.
+    expect(edit.type === 'edit' && edit.change).toEqual([insert(6, 'worl'), del(0, 2, 'Xh')]);
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'elloworl' });
+    // The buffer still inverts (a rejected change rolls back by the inverse).
+    s.acknowledge(1);
+    s.takeNext(2);
+    s.rollBack((c) => invertWorkspaceChange(c));
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'Xhello' });
+  });
+
+  it('drops an edit that typing and backspacing cancelled out', () => {
+    const s = new SyncState(ws({ 'f.txt': 'ab' }), 0);
+    type(s, insert(1, 'x'));
+    type(s, insert(2, 'y'));
+    type(s, del(2, 1));
+    type(s, del(1, 1));
+    expect(s.buffered).toEqual([]);
+    expect(s.pendingCount).toBe(0);
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'ab' });
   });
 });
 
