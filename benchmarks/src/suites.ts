@@ -13,4 +13,5 @@ export const suites: readonly SuiteEntry[] = [
   { name: 'transport', module: new URL('./suites/transport.ts', import.meta.url) },
   { name: 'workspace', module: new URL('./suites/workspace.ts', import.meta.url) },
   { name: 'server', module: new URL('./suites/server.ts', import.meta.url) },
+  { name: 'client', module: new URL('./suites/client.ts', import.meta.url) },
 ];

@@ -89,6 +89,25 @@ export function startServerProcess(module: URL): Promise<ServerProcess> {
 }
 
 /**
+ * Runs `body` with a server of `module`: `reused` when given (a smoke run, which only proves that
+ * everything runs and verifies, shares one server per system), or else a fresh one, so that no
+ * timed run inherits another's documents, history or heap, stopped afterwards.
+ */
+export async function withServerProcess<T>(
+  module: URL,
+  reused: ServerProcess | undefined,
+  body: (server: ServerProcess) => Promise<T>,
+): Promise<T> {
+  if (reused) return body(reused);
+  const server = await startServerProcess(module);
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
  * The child's side: reports where `start` made the server listen, and on `stop` (or when the
  * parent goes away) runs what `start` returned and exits.
  */

@@ -6,13 +6,14 @@ import { AckMeter, nextCharacter, type System, type TypingClient, type Typist } 
 // ShareDB's side of the server benchmark: its own client (`sharedb/lib/client`), which keeps one
 // op in flight and composes the ops submitted meanwhile into one pending op, as ours does.
 
-const COLLECTION = 'bench';
+/** The collection every benchmark document lives in. */
+export const COLLECTION = 'bench';
 const SETUP_TIMEOUT_MS = 30_000;
 
 client.types.register(textUnicode);
 
 /** Calls `start` with a node-style callback and waits for it, bounded in time. */
-function settle(what: string, start: (done: (error?: ShareDBError | null) => void) => void) {
+export function settle(what: string, start: (done: (error?: ShareDBError | null) => void) => void) {
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`ShareDB: ${what} took over ${SETUP_TIMEOUT_MS} ms`)),
@@ -101,11 +102,16 @@ class ShareDBTypist implements TypingClient {
   }
 }
 
-function connectTo(url: string): Connection {
+/** A ShareDB client connection to `url` over a `ws` WebSocket. */
+export function connectTo(url: string): Connection {
   return new client.Connection(new WebSocket(url, { perMessageDeflate: false }));
 }
 
-async function openDoc(url: string, id: string, create: string | undefined) {
+/**
+ * Connects to `url` and subscribes to document `id`; when `create` is given, creates it with that
+ * text (ot-text-unicode) first.
+ */
+export async function openDoc(url: string, id: string, create: string | undefined) {
   const connection = connectTo(url);
   const doc = connection.get(COLLECTION, id);
   await settle(`subscribing to ${id}`, (done) => doc.subscribe(done));

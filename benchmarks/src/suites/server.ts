@@ -1,7 +1,7 @@
 import { median, type Row, type Suite, type SuiteOptions } from '../harness.js';
 import { type Load, type Measurement, measure, type Timing } from '../server/measure.js';
 import { ours } from '../server/ours-client.js';
-import { type ServerProcess, startServerProcess } from '../server/server-process.js';
+import { startServerProcess, withServerProcess } from '../server/server-process.js';
 import { sharedb } from '../server/sharedb-client.js';
 import type { System } from '../server/typing.js';
 import { loadTrace } from '../trace.js';
@@ -53,26 +53,6 @@ function rowsOf(name: string, results: ReadonlyMap<string, Measurement[]>): Row[
   ];
 }
 
-/**
- * A timed run gets a fresh server, so that no run inherits another's documents, history or
- * heap; a smoke run, which only proves that everything runs and verifies, reuses one server per
- * system for every load.
- */
-async function withServer<T>(
-  system: System,
-  shared: ReadonlyMap<System, ServerProcess> | undefined,
-  body: (server: ServerProcess) => Promise<T>,
-): Promise<T> {
-  const reused = shared?.get(system);
-  if (reused) return body(reused);
-  const server = await startServerProcess(system.server);
-  try {
-    return await body(server);
-  } finally {
-    await server.stop();
-  }
-}
-
 export const suite: Suite = {
   name: 'server',
   async run(options: SuiteOptions) {
@@ -94,7 +74,7 @@ export const suite: Suite = {
           // Alternate who goes first, so that a drift in the machine's load falls on both.
           const order = run % 2 === 0 ? SYSTEMS : [...SYSTEMS].reverse();
           for (const system of order) {
-            const measured = await withServer(system, shared, (server) =>
+            const measured = await withServerProcess(system.server, shared?.get(system), (server) =>
               measure(system, server, load, `${load.label}-${run}`, source, timing),
             );
             results.get(system.name)!.push(measured);

@@ -38,6 +38,12 @@ export interface ClientOptions {
   readonly clientId?: string;
   /** Where pending changes survive reloads; memory by default. */
   readonly storage?: PendingStore;
+  /**
+   * The longest a change waits before the workspace's state is saved to `storage`, in ms
+   * (default 100): saves are grouped so that a keystroke does not serialise the workspace, and
+   * a crash can lose the edits of the last this many ms. `close()` saves at once.
+   */
+  readonly saveDelayMs?: number;
   readonly reconnect?: ReconnectOptions;
   /** A name for the server's logs, e.g. `my-editor/1.2`. */
   readonly agent?: string;
@@ -222,7 +228,14 @@ export class Client extends Emitter<ClientEvents> {
       },
     };
     const client = this;
-    const handle = new WorkspaceHandle(workspace, link, this.store, start, options);
+    const handle = new WorkspaceHandle(
+      workspace,
+      link,
+      this.store,
+      start,
+      options,
+      this.options.saveDelayMs,
+    );
     this.handles.set(workspace, handle);
     return handle;
   }

@@ -1,5 +1,7 @@
+import { type Change, normalize, type Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
+  type EditOp,
   type TransformNote,
   transformWorkspaceX,
   type Workspace,
@@ -31,13 +33,31 @@ function apply(ws: Workspace, change: WorkspaceChange): Workspace {
 }
 
 /**
+ * Appends `ops` to `out`, a normalised change, merging each into the ops before it as ot-core's
+ * `normalize` does (an op that touches the one before becomes one op with it, one that cancels
+ * it removes both); each merge removes an op, so this is amortised O(1) per op.
+ */
+function pushNormalized(out: Op[], ops: Change): void {
+  for (const op of ops) {
+    let current: Op | undefined = op;
+    while (current !== undefined && out.length > 0) {
+      const merged = normalize([out[out.length - 1]!, current]);
+      if (merged.length === 2) break; // they do not touch
+      out.pop();
+      current = merged[0];
+    }
+    if (current !== undefined) out.push(current);
+  }
+}
+
+/**
  * The client's side of one workspace's order (ot.js's three states, DESIGN.md 3.3): the state
  * the server confirmed at `revision`, at most one change in flight, and a buffer of later local
  * changes. Local changes apply at once; remote changes are transformed against the in-flight
  * change and the buffer exactly as the server transformed those against them (the server's
  * changes were sequenced first: ours take the right side). A sent change is transformed as one
- * unit, never composed again; the buffer is a plain concatenation of local changes, which is
- * their composition.
+ * unit, never composed again; the buffer is the composition of the local changes made since:
+ * their concatenation, with consecutive edits of one file composed into one edit.
  *
  * Invariant: `local` = `confirmed` + in-flight + buffer.
  */
@@ -47,6 +67,8 @@ export class SyncState {
   private localState: Workspace;
   private inflightValue: InFlight | undefined;
   private buffer: WorkspaceOp[] = [];
+  /** The buffer's last op when the buffer owns its `change` array (see bufferOp). */
+  private tail: { readonly op: EditOp; readonly ops: Op[] } | undefined;
 
   /**
    * @param inflight - a change sent before (restored from storage), kept with its seq
@@ -95,10 +117,42 @@ export class SyncState {
     return (this.inflightValue ? 1 : 0) + (this.buffer.length > 0 ? 1 : 0);
   }
 
-  /** Applies a local change (made on the local state). Throws if it does not apply. */
-  applyLocal(change: WorkspaceChange): void {
-    this.localState = apply(this.localState, change);
-    this.buffer.push(...change);
+  /**
+   * Applies a local change (made on the local state). Throws if it does not apply.
+   *
+   * @param applied - the local state with `change` applied, when the caller has it already (a
+   *   `ChangeBuilder`'s workspace), so that the change is not applied twice
+   */
+  applyLocal(change: WorkspaceChange, applied?: Workspace): void {
+    this.localState = applied ?? apply(this.localState, change);
+    for (const op of change) this.bufferOp(op);
+  }
+
+  /**
+   * Adds a local op to the buffer. An edit of the file the buffer's last op edits is composed
+   * into that op (ot-core's normalize: typing a word becomes one insert), so that a buffer
+   * filled during a slow round trip goes out about as small as the edits it sums up, not as one
+   * op per keystroke (which could pass the server's ops-per-change limit).
+   */
+  private bufferOp(op: WorkspaceOp): void {
+    const last = this.buffer[this.buffer.length - 1];
+    if (op.type !== 'edit' || last?.type !== 'edit' || last.id !== op.id) {
+      this.buffer.push(op);
+      this.tail = undefined;
+      return;
+    }
+    if (this.tail?.op !== last) {
+      // Compose into a copy: the last op may be shared (an event's change, the undo history).
+      const ops = [...last.change];
+      this.tail = { op: { type: 'edit', id: last.id, change: ops }, ops };
+      this.buffer[this.buffer.length - 1] = this.tail.op;
+    }
+    pushNormalized(this.tail.ops, op.change);
+    if (this.tail.ops.length === 0) {
+      // Typed and taken back: the edit does nothing any more.
+      this.buffer.pop();
+      this.tail = undefined;
+    }
   }
 
   /**
@@ -110,6 +164,7 @@ export class SyncState {
     if (this.inflightValue || this.buffer.length === 0) return undefined;
     this.inflightValue = { seq, change: this.buffer };
     this.buffer = [];
+    this.tail = undefined;
     return this.inflightValue;
   }
 
@@ -137,6 +192,7 @@ export class SyncState {
     if (this.buffer.length > 0) {
       const x = transformWorkspaceX(this.buffer, remote, 'right');
       this.buffer = x.a.change;
+      this.tail = undefined;
       notes.push(...x.a.notes);
       remote = x.b.change;
     }
@@ -160,6 +216,7 @@ export class SyncState {
     const undo = inverse(inflight.change);
     const x = transformWorkspaceX(this.buffer, undo, 'right');
     this.buffer = x.a.change;
+    this.tail = undefined;
     this.localState = apply(this.localState, x.b.change);
     return x.b.change;
   }
@@ -173,6 +230,7 @@ export class SyncState {
     this.revisionValue = revision;
     this.inflightValue = undefined;
     this.buffer = [...pending];
+    this.tail = undefined;
     this.localState = apply(confirmed, pending);
   }
 

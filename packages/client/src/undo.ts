@@ -15,8 +15,12 @@ export interface UndoOptions {
 }
 
 interface Step {
-  /** The change that undoes the step, valid on the current state. */
-  change: WorkspaceOp[];
+  /**
+   * The change that undoes the step, valid on the current state, with its ops in reverse order:
+   * a typing group grows by a keystroke's inverse *in front*, and keeping the ops reversed makes
+   * that an append (the group of a long typing burst would otherwise be copied per keystroke).
+   */
+  reversed: WorkspaceOp[];
   /** When the step was last extended, for grouping. */
   at: number;
   /** The file a typing step edits, or undefined for anything else (never grouped). */
@@ -35,6 +39,15 @@ function typingFile(change: WorkspaceChange): string | undefined {
         ? op.len
         : Number.POSITIVE_INFINITY;
   return size <= 2 ? only.id : undefined;
+}
+
+function stepOf(change: WorkspaceOp[], at: number, file: string | undefined): Step {
+  return { reversed: change.reverse(), at, file };
+}
+
+/** A step's change, its ops in the order they apply. */
+function changeOf(step: Step): WorkspaceOp[] {
+  return step.reversed.slice().reverse();
 }
 
 /**
@@ -73,7 +86,7 @@ export class UndoHistory {
     const inverse = invertWorkspaceChange(change);
     const file = kind === 'edit' ? typingFile(change) : undefined;
     if (kind === 'undo') {
-      this.redoStack.push({ change: inverse, at: now, file: undefined });
+      this.redoStack.push(stepOf(inverse, now, undefined));
       return;
     }
     if (kind === 'edit') this.redoStack = [];
@@ -85,22 +98,24 @@ export class UndoHistory {
       now - top.at <= this.groupWithinMs
     ) {
       // Undoing the group undoes the newest keystroke first.
-      top.change = [...inverse, ...top.change];
+      for (let i = inverse.length - 1; i >= 0; i--) top.reversed.push(inverse[i]!);
       top.at = now;
       return;
     }
-    this.undoStack.push({ change: inverse, at: now, file });
+    this.undoStack.push(stepOf(inverse, now, file));
     if (this.undoStack.length > this.maxSteps) this.undoStack.shift();
   }
 
   /** The change that undoes the newest step, removed from the stack, or undefined. */
   takeUndo(): WorkspaceOp[] | undefined {
-    return this.undoStack.pop()?.change;
+    const step = this.undoStack.pop();
+    return step && changeOf(step);
   }
 
   /** The change that redoes the newest undone step, removed from the stack, or undefined. */
   takeRedo(): WorkspaceOp[] | undefined {
-    return this.redoStack.pop()?.change;
+    const step = this.redoStack.pop();
+    return step && changeOf(step);
   }
 
   /** Moves every step past a remote change, so it still applies and touches only our text. */
@@ -112,12 +127,13 @@ export class UndoHistory {
       let against = remote;
       for (let i = stack.length - 1; i >= 0; i--) {
         const step = stack[i]!;
-        const moved = transformWorkspaceChange(step.change, against, 'right');
-        against = transformWorkspaceChange(against, step.change, 'left').change;
-        step.change = moved.change;
+        const change = changeOf(step);
+        const moved = transformWorkspaceChange(change, against, 'right');
+        against = transformWorkspaceChange(against, change, 'left').change;
+        step.reversed = moved.change.slice().reverse();
       }
       for (let i = stack.length - 1; i >= 0; i--)
-        if (stack[i]!.change.length === 0) stack.splice(i, 1);
+        if (stack[i]!.reversed.length === 0) stack.splice(i, 1);
     }
   }
 

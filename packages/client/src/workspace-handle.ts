@@ -6,7 +6,6 @@ import {
   type Result,
   type Selection,
   type Text,
-  withDeletedText,
 } from '@dist-space/ot-core';
 import { errorFromPayload, type MessageOf } from '@dist-space/protocol';
 import {
@@ -20,6 +19,7 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import { Emitter, type Off } from './emitter.js';
+import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
 import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
@@ -119,20 +119,22 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private readonly idPrefix: string;
   private nextNodeId = 1;
   private syncedWaiters: Array<() => void> = [];
-  private saving: Promise<void> = Promise.resolve();
-  private saveQueued = false;
+  private readonly saver: PendingSaver;
   private rebaseInFlight: { seq: number } | undefined;
   private closed = false;
+  private readonly newNodeId = () => `${this.idPrefix}:${this.nextNodeId++}`;
 
   /** @internal Made by {@link Client.open}. */
   constructor(
     readonly id: string,
     private readonly link: HandleLink,
-    private readonly store: PendingStore,
+    store: PendingStore,
     start: { state: Workspace; revision: number } | RestoredState,
     options: OpenOptions,
+    saveDelayMs: number = DEFAULT_SAVE_DELAY_MS,
   ) {
     super();
+    this.saver = new PendingSaver(store, `w:${id}`, () => this.persisted(), saveDelayMs);
     this.undoHistory = new UndoHistory(options.undo);
     if ('saved' in start) {
       this.sync = new SyncState(
@@ -197,7 +199,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Applies an ot-core change to the file at `path`. */
   edit(path: string, change: Change): Result<void> {
-    return this.change((b) => b.edit(path, change));
+    // An editor's hot path (every keystroke): one builder call, without change()'s wrappers.
+    const builder = this.builder();
+    if (!builder.ok) return builder;
+    const done = builder.value.edit(path, change);
+    return done.ok ? this.commit(builder.value) : done;
   }
 
   /** Creates a file (`content` defaults to empty). */
@@ -225,10 +231,9 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * on the local state; if any step fails, none is applied and the first error is returned.
    */
   change(steps: (builder: ChangeSteps) => unknown): Result<void> {
-    if (this.closed) {
-      return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
-    }
-    const builder = new ChangeBuilder(this.state, () => `${this.idPrefix}:${this.nextNodeId++}`);
+    const open = this.builder();
+    if (!open.ok) return open;
+    const builder = open.value;
     let failure: DistSpaceError | undefined;
     const track = <T>(result: Result<T>): Result<T> => {
       if (!result.ok) failure ??= result.error;
@@ -246,9 +251,25 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       },
     });
     if (failure) return err(failure);
+    return this.commit(builder);
+  }
+
+  /** A builder on the local state, or `NOT_OPEN` once the handle is closed. */
+  private builder(): Result<ChangeBuilder> {
+    if (this.closed) {
+      return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
+    }
+    return ok(new ChangeBuilder(this.state, this.newNodeId));
+  }
+
+  /**
+   * Applies what `builder` built as a local change. The builder already completed every op
+   * (an edit carries the text it deletes, so it inverts for undo) and applied the change to
+   * the local state: its workspace becomes the local state, without applying the change again.
+   */
+  private commit(builder: ChangeBuilder): Result<void> {
     const change = builder.change;
-    if (change.length === 0) return ok(undefined);
-    this.applyLocal(this.withDeletedTexts(change), 'edit');
+    if (change.length > 0) this.applyLocal(change, 'edit', builder.workspace);
     return ok(undefined);
   }
 
@@ -321,6 +342,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // What a scheduled save would write, written now, for the next open to find.
+    this.saver.flush().catch(() => undefined);
     this.link.release(this);
   }
 
@@ -383,24 +406,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return persist(this.link.clientId, this.idPrefix, this.nextSeq, this.nextNodeId, this.sync);
   }
 
-  /** The change with every edit carrying the text it deletes, so that it can be undone. */
-  private withDeletedTexts(change: WorkspaceChange): WorkspaceOp[] {
-    let ws = this.state;
-    const out: WorkspaceOp[] = [];
-    for (const op of change) {
-      const text = op.type === 'edit' ? ws.text(op.id) : undefined;
-      const filled =
-        op.type === 'edit' && text ? { ...op, change: withDeletedText(text, op.change) } : op;
-      out.push(filled);
-      const next = applyWorkspaceChange(ws, [filled]);
-      if (next.ok) ws = next.value;
-    }
-    return out;
-  }
-
-  private applyLocal(change: WorkspaceChange, kind: 'edit' | 'undo' | 'redo'): void {
+  /** `applied`: the local state with `change` applied, when the caller has it already. */
+  private applyLocal(
+    change: WorkspaceChange,
+    kind: 'edit' | 'undo' | 'redo',
+    applied?: Workspace,
+  ): void {
     const before = this.sync.local;
-    this.sync.applyLocal(change);
+    this.sync.applyLocal(change, applied);
     this.undoHistory.record(change, kind);
     this.peers.transform(change, this.sync.local);
     this.emitTree(change, before, true);
@@ -585,18 +598,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     }
   }
 
+  /** Schedules saving the state (see {@link PendingSaver}: at most once per save delay). */
   private save(): void {
-    if (this.saveQueued) return;
-    this.saveQueued = true;
-    this.saving = this.saving.then(async () => {
-      this.saveQueued = false;
-      await this.store.save(`w:${this.id}`, this.persisted());
-    });
+    this.saver.changed();
   }
 
-  /** @internal Resolves when the newest state is saved. */
+  /** @internal Saves the newest state now; resolves once it is written. */
   saved(): Promise<void> {
-    return this.saving;
+    return this.saver.flush();
   }
 }
 

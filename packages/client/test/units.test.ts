@@ -9,11 +9,12 @@ import {
   SyncState,
   UndoHistory,
 } from '@dist-space/client';
-import { apply, insert } from '@dist-space/ot-core';
+import { apply, del, insert, type Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   ChangeBuilder,
   createIdGenerator,
+  invertWorkspaceChange,
   Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
@@ -106,6 +107,41 @@ describe('SyncState', () => {
   });
 });
 
+describe('SyncState buffer', () => {
+  const type = (s: SyncState, op: Op) =>
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [op])));
+
+  it('composes consecutive keystrokes in one file into one op, and keeps what it deleted', () => {
+    const s = new SyncState(ws({ 'f.txt': 'hello' }), 0);
+    s.applyLocal(change(s.local, (b) => void b.edit('f.txt', [insert(0, 'X')])));
+    s.takeNext(1);
+    for (const [i, ch] of [...'world'].entries()) type(s, insert(6 + i, ch));
+    type(s, del(10, 1));
+    type(s, del(0, 2));
+    expect(s.buffered).toHaveLength(1);
+    const edit = s.buffered[0]!;
+    // 'world' then a backspace became one insert; the delete elsewhere stays its own op.
+    expect(edit.type === 'edit' && edit.change).toEqual([insert(6, 'worl'), del(0, 2, 'Xh')]);
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'elloworl' });
+    // The buffer still inverts (a rejected change rolls back by the inverse).
+    s.acknowledge(1);
+    s.takeNext(2);
+    s.rollBack((c) => invertWorkspaceChange(c));
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'Xhello' });
+  });
+
+  it('drops an edit that typing and backspacing cancelled out', () => {
+    const s = new SyncState(ws({ 'f.txt': 'ab' }), 0);
+    type(s, insert(1, 'x'));
+    type(s, insert(2, 'y'));
+    type(s, del(2, 1));
+    type(s, del(1, 1));
+    expect(s.buffered).toEqual([]);
+    expect(s.pendingCount).toBe(0);
+    expect(s.local.read('f.txt')).toEqual({ ok: true, value: 'ab' });
+  });
+});
+
 describe('UndoHistory', () => {
   it('groups keystrokes in one file, and a remote change moves the steps', () => {
     const h = new UndoHistory({ groupWithinMs: 1000 });
@@ -124,6 +160,24 @@ describe('UndoHistory', () => {
     const undo = h.takeUndo()!;
     const undone = applyWorkspaceChange(after.value, undo);
     expect(undone.ok && undone.value.read('f.txt')).toEqual({ ok: true, value: 'R' });
+    expect(h.canUndo).toBe(false);
+  });
+
+  it('undoes a long group of inserts and deletes newest first, back to where it started', () => {
+    const h = new UndoHistory({ groupWithinMs: 1000 });
+    const start = ws({ 'f.txt': 'xy' });
+    let state = start;
+    const keystrokes: Op[] = [insert(1, 'a'), insert(2, 'b'), insert(3, 'c'), del(2, 1), del(0, 1)];
+    for (const [i, op] of keystrokes.entries()) {
+      const c = change(state, (b) => void b.edit('f.txt', [op]));
+      const next = applyWorkspaceChange(state, c);
+      if (!next.ok) throw next.error;
+      state = next.value;
+      h.record(c, 'edit', 1000 + i);
+    }
+    expect(state.read('f.txt')).toEqual({ ok: true, value: 'acy' });
+    const undone = applyWorkspaceChange(state, h.takeUndo()!);
+    expect(undone.ok && undone.value.read('f.txt')).toEqual({ ok: true, value: 'xy' });
     expect(h.canUndo).toBe(false);
   });
 });

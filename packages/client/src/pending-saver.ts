@@ -1,0 +1,56 @@
+import type { PendingStore, PersistedWorkspace } from './storage.js';
+
+/** How long a change may wait before its workspace state is saved, by default (ms). */
+export const DEFAULT_SAVE_DELAY_MS = 100;
+
+/**
+ * Writes one workspace's client state to its {@link PendingStore}, at most once per `delayMs`.
+ * Saving serialises the whole state (the confirmed workspace and every pending change), so a
+ * save per keystroke would cost time in proportion to the workspace on every keystroke; instead
+ * the first change after a save schedules the next one `delayMs` later, and the changes made
+ * meanwhile go out with it. So an edit is in the store at most `delayMs` after it was made (plus
+ * the time the write before it takes), and a crash can lose the edits of that last window;
+ * {@link PendingSaver.flush} (on closing) saves at once. Writes never overlap, and each takes
+ * the state as it is when the write starts.
+ */
+export class PendingSaver {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  /**
+   * @param state - the state to save, read when a write starts
+   * @param delayMs - the longest a change waits to be saved (0: on the next turn of the event loop)
+   */
+  constructor(
+    private readonly store: PendingStore,
+    private readonly key: string,
+    private readonly state: () => PersistedWorkspace,
+    private readonly delayMs: number,
+  ) {}
+
+  /** Something to save changed: schedules a save unless one is scheduled already. */
+  changed(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, this.delayMs);
+  }
+
+  /** Saves what a scheduled save would, now; resolves once every save so far is written. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.write();
+    }
+    return this.writing;
+  }
+
+  private write(): void {
+    // A failed write must not stop the next ones; its error reaches whoever awaits flush().
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(() => this.store.save(this.key, this.state()));
+  }
+}
