@@ -75,9 +75,30 @@ function checkChangeShape(workspace: string, change: StoredChange, index: number
 }
 
 /**
+ * Whether `value` holds an object with an own key `__proto__` at any depth. msgpack writes such
+ * a key but refuses to read it back (a guard against prototype pollution), so a record holding
+ * one would be stored and then never readable: it is refused before it is written. Arrays and
+ * plain objects are walked; msgpack's own depth limit (100) bounds the walk of anything that
+ * encodes.
+ */
+function holdsProtoKey(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || depth > 100) {
+    return false;
+  }
+  if (Array.isArray(value)) return value.some((item) => holdsProtoKey(item, depth + 1));
+  if (Object.hasOwn(value, '__proto__')) return true;
+  for (const key in value) {
+    if (holdsProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+const PROTO_KEY = 'holds the key `__proto__`, which msgpack writes but refuses to read back';
+
+/**
  * Checks the shape of every change of a batch and encodes each as a record, before any store
- * state is touched. Throws `INVALID_RECORD` for a change of the wrong shape or a `change` value
- * msgpack cannot encode.
+ * state is touched. Throws `INVALID_RECORD` for a change of the wrong shape, or a `change` value
+ * msgpack cannot encode or could not decode again (a `__proto__` key).
  */
 export function encodeBatch(workspace: string, changes: readonly StoredChange[]): Uint8Array[] {
   if (!Array.isArray(changes)) {
@@ -85,6 +106,9 @@ export function encodeBatch(workspace: string, changes: readonly StoredChange[])
   }
   return changes.map((change, index) => {
     checkChangeShape(workspace, change, index);
+    if (holdsProtoKey(change.change)) {
+      throw invalidRecord(workspace, `The change at index ${index} of the batch`, PROTO_KEY);
+    }
     try {
       return encodeChange(change);
     } catch (e) {
@@ -109,6 +133,7 @@ export function encodeSnapshotChecked(workspace: string, snapshot: StoredSnapsho
   if (!Number.isFinite(snapshot.time)) {
     throw invalidRecord(workspace, what, 'needs a finite number `time`');
   }
+  if (holdsProtoKey(snapshot.state)) throw invalidRecord(workspace, what, PROTO_KEY);
   try {
     return encodeSnapshot(snapshot);
   } catch (e) {

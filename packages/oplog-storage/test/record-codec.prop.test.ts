@@ -18,7 +18,12 @@ const plain: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constant(null),
     fc.uint8Array(),
     fc.array(tie('value')),
-    fc.dictionary(fc.string(), tie('value')),
+    // Without `__proto__`, which msgpack refuses to read back and the stores refuse to write
+    // (see the conformance suite).
+    fc.dictionary(
+      fc.string().filter((key) => key !== '__proto__'),
+      tie('value'),
+    ),
   ),
 })).value;
 

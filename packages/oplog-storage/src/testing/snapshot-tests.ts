@@ -71,6 +71,10 @@ export function snapshotTests(factory: OpLogStoreFactory): void {
         store.saveSnapshot('ws', { rev: 1, time: 0, state: Symbol('x') }),
         'INVALID_RECORD',
       );
+      await expectCode(
+        store.saveSnapshot('ws', { rev: 1, time: 0, state: JSON.parse('{"a":{"__proto__":{}}}') }),
+        'INVALID_RECORD',
+      );
       expect(await store.listSnapshots('ws')).toEqual([]);
     }));
 
