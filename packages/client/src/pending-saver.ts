@@ -21,11 +21,19 @@ export class PendingSaver {
    * @param state - the state to save, read when a write starts
    * @param delayMs - the longest a change waits to be saved (0: on the next turn of the event loop)
    */
+  /** The error of the newest write, until a later write succeeds. */
+  private failure: unknown;
+
+  /**
+   * @param onError - told of every failed write (the store is full, unwritable, ...); the next
+   *   change tries again
+   */
   constructor(
     private readonly store: PendingStore,
     private readonly key: string,
     private readonly state: () => PersistedWorkspace,
     private readonly delayMs: number,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** Something to save changed: schedules a save unless one is scheduled already. */
@@ -37,20 +45,33 @@ export class PendingSaver {
     }, this.delayMs);
   }
 
-  /** Saves what a scheduled save would, now; resolves once every save so far is written. */
-  flush(): Promise<void> {
+  /**
+   * Saves what a scheduled save would, now; resolves once every save so far is written, and
+   * rejects with the error if the newest write failed.
+   */
+  async flush(): Promise<void> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.write();
     }
-    return this.writing;
+    await this.writing;
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private write(): void {
-    // A failed write must not stop the next ones; its error reaches whoever awaits flush().
+    // `writing` never rejects: a failed write must neither stop the next ones nor surface as an
+    // unhandled rejection (which ends a Node process); it goes to `onError`, and to `flush`.
     this.writing = this.writing
-      .catch(() => undefined)
-      .then(() => this.store.save(this.key, this.state()));
+      .then(() => this.store.save(this.key, this.state()))
+      .then(
+        () => {
+          this.failure = undefined;
+        },
+        (error: unknown) => {
+          this.failure = error;
+          this.onError(error);
+        },
+      );
   }
 }

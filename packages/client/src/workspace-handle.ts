@@ -72,6 +72,12 @@ export interface WorkspaceEvents {
   rebased: (event: { readonly revision: number; readonly dropped: readonly WorkspaceOp[] }) => void;
   /** Every pending change is acknowledged. */
   synced: () => void;
+  /**
+   * Saving the pending state to the client's `PendingStore` failed (the disk is full, the store
+   * is unwritable): until a later save succeeds, a crash would lose unacknowledged edits. The
+   * next change tries again.
+   */
+  storeFailed: (event: { readonly error: unknown }) => void;
 }
 
 /** The steps of one atomic change, by path, as {@link WorkspaceHandle.change} offers them. */
@@ -134,7 +140,13 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     saveDelayMs: number = DEFAULT_SAVE_DELAY_MS,
   ) {
     super();
-    this.saver = new PendingSaver(store, `w:${id}`, () => this.persisted(), saveDelayMs);
+    this.saver = new PendingSaver(
+      store,
+      `w:${id}`,
+      () => this.persisted(),
+      saveDelayMs,
+      (error) => this.emit('storeFailed', { error }),
+    );
     this.undoHistory = new UndoHistory(options.undo);
     if ('saved' in start) {
       this.sync = new SyncState(
