@@ -95,6 +95,8 @@ export class Client extends Emitter<ClientEvents> {
   private readonly assemblers = new Map<number, SnapshotAssembler>();
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The server's ops-per-change limit, from its Welcome: bigger buffers go out in parts. */
+  private maxOpsPerChange = Number.POSITIVE_INFINITY;
   private lastReceived = 0;
   private closing: Promise<void> | undefined;
 
@@ -222,6 +224,9 @@ export class Client extends Emitter<ClientEvents> {
       },
       send: (message) => this.send(message),
       nextRequestId: () => this.nextRequestId(),
+      get maxOpsPerChange() {
+        return client.maxOpsPerChange;
+      },
       release: (handle) => {
         this.handles.delete(handle.id);
         this.send({ type: 'Leave', workspace: handle.id });
@@ -336,6 +341,7 @@ export class Client extends Emitter<ClientEvents> {
     this.connection = conn;
     this.watch(conn, reply.value.heartbeatMs);
     this.subjectValue = reply.value.subject;
+    this.maxOpsPerChange = reply.value.limits.maxOpsPerChange;
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
     conn.onMessage((frame) => this.onFrame(frame));

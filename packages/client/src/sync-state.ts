@@ -156,15 +156,20 @@ export class SyncState {
   }
 
   /**
-   * Takes the buffer as the next change to send, with `seq`, if nothing is in flight.
+   * Takes the buffer as the next change to send, with `seq`, if nothing is in flight: all of it,
+   * or as much as `maxOps` (the server's ops per change, counted as it counts them) allows, the
+   * rest staying buffered for the next change. Ops apply in order, so sending a prefix and then
+   * the rest changes nothing but atomicity, and only for a buffer the server would refuse whole.
    *
    * @returns it, or undefined when a change is in flight or nothing is buffered
    */
-  takeNext(seq: number): InFlight | undefined {
+  takeNext(seq: number, maxOps = Number.POSITIVE_INFINITY): InFlight | undefined {
     if (this.inflightValue || this.buffer.length === 0) return undefined;
-    this.inflightValue = { seq, change: this.buffer };
-    this.buffer = [];
-    this.tail = undefined;
+    const [taken, rest] = splitAtOps(this.buffer, maxOps);
+    this.inflightValue = { seq, change: taken };
+    this.buffer = rest;
+    // The rest's last op is still the tail only when nothing of it was split.
+    if (rest.length === 0 || rest[rest.length - 1] !== this.tail?.op) this.tail = undefined;
     return this.inflightValue;
   }
 
@@ -238,4 +243,38 @@ export class SyncState {
   pending(): WorkspaceChange {
     return [...(this.inflightValue?.change ?? []), ...this.buffer];
   }
+}
+
+/** Ops as the server counts them against its ops-per-change limit: text ops of an edit, or 1. */
+function opWeight(op: WorkspaceOp): number {
+  return op.type === 'edit' ? Math.max(1, op.change.length) : 1;
+}
+
+/**
+ * Splits `ops` into a first part of at most `maxOps` (at least one op's worth) and the rest. An
+ * edit that does not fit is cut between its text ops, which apply in order too.
+ */
+export function splitAtOps(
+  ops: readonly WorkspaceOp[],
+  maxOps: number,
+): [WorkspaceOp[], WorkspaceOp[]] {
+  let room = Math.max(1, maxOps);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const weight = opWeight(op);
+    if (weight <= room) {
+      room -= weight;
+      continue;
+    }
+    if (op.type === 'edit' && room > 0) {
+      const head: WorkspaceOp = { type: 'edit', id: op.id, change: op.change.slice(0, room) };
+      const tail: WorkspaceOp = { type: 'edit', id: op.id, change: op.change.slice(room) };
+      return [
+        [...ops.slice(0, i), head],
+        [tail, ...ops.slice(i + 1)],
+      ];
+    }
+    return i === 0 ? [[op], ops.slice(1)] : [ops.slice(0, i), ops.slice(i)];
+  }
+  return [ops as WorkspaceOp[], []];
 }

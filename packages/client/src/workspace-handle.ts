@@ -93,6 +93,8 @@ export interface HandleLink {
   readonly connected: boolean;
   send(message: MessageOf<'Submit' | 'Open' | 'Catchup' | 'Leave' | 'Presence'>): boolean;
   nextRequestId(): number;
+  /** The most ops the server takes in one change (its Welcome's `limits.maxOpsPerChange`). */
+  readonly maxOpsPerChange: number;
   /** Closes this handle (leave). */
   release(handle: WorkspaceHandle): void;
 }
@@ -530,7 +532,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /** Sends the next change if none is in flight. */
   private flush(): void {
     if (!this.link.connected || this.rebaseInFlight) return;
-    const next = this.sync.takeNext(this.nextSeq);
+    const next = this.sync.takeNext(this.nextSeq, this.link.maxOpsPerChange);
     if (!next) return;
     this.nextSeq++;
     this.submit(next.seq, next.change);

@@ -170,6 +170,27 @@ describe('Client', () => {
     });
   });
 
+  it('sends a buffer bigger than the server takes in one change in parts, losing nothing', async () => {
+    server = await startTestServer({ limits: { maxChangeOps: 4 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    must(alice.createFile('f.txt', ''));
+    await alice.whenSynced();
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    // Twenty inserts that do not compose (at the start and the end in turn, never next to the
+    // one before), made while one change is in flight, so that they wait in the buffer together.
+    must(alice.insert('f.txt', 0, '.'));
+    for (let i = 0; i < 20; i++) {
+      const at = i % 2 === 0 ? 0 : textOf(alice, 'f.txt').length;
+      must(alice.insert('f.txt', at, String(i % 10)));
+    }
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'f.txt')).toBe(textOf(alice, 'f.txt'));
+    expect(textOf(alice, 'f.txt')).toHaveLength(21);
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });

@@ -142,6 +142,49 @@ describe('SyncState buffer', () => {
   });
 });
 
+describe('SyncState split at the server limit', () => {
+  it('sends at most maxOps ops per change, cutting an edit between its text ops, in order', () => {
+    const start = ws({ 'a.txt': '0123456789', 'b.txt': '' });
+    const s = new SyncState(start, 0);
+    // Scattered edits (none composes with the one before): 5 ops in a.txt, then 2 in b.txt.
+    s.applyLocal(
+      change(s.local, (b) => {
+        b.edit('a.txt', [
+          insert(0, 'a'),
+          insert(3, 'b'),
+          insert(6, 'c'),
+          insert(9, 'd'),
+          insert(12, 'e'),
+        ]);
+        b.edit('b.txt', [insert(0, 'x'), insert(1, 'y')]);
+      }),
+    );
+    const expected = s.local;
+    const sent: WorkspaceChange[] = [];
+    let confirmed = start;
+    for (let seq = 1; seq <= 10; seq++) {
+      const next = s.takeNext(seq, 3);
+      if (!next) break;
+      const weight = next.change.reduce(
+        (n, op) => n + (op.type === 'edit' ? op.change.length : 1),
+        0,
+      );
+      expect(weight).toBeLessThanOrEqual(3);
+      sent.push(next.change);
+      const applied = applyWorkspaceChange(confirmed, next.change);
+      if (!applied.ok) throw applied.error;
+      confirmed = applied.value;
+      s.acknowledge(seq);
+    }
+    expect(sent).toHaveLength(3); // 3 + 3 + 1 ops
+    expect(s.pendingCount).toBe(0);
+    for (const path of ['a.txt', 'b.txt']) {
+      expect(confirmed.read(path)).toEqual(expected.read(path));
+      expect(s.local.read(path)).toEqual(expected.read(path));
+    }
+  });
+});
+
 describe('UndoHistory', () => {
   it('groups keystrokes in one file, and a remote change moves the steps', () => {
     const h = new UndoHistory({ groupWithinMs: 1000 });
