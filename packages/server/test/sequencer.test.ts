@@ -7,6 +7,7 @@ import {
 } from '@dist-space/server';
 import { Workspace, type WorkspaceChange } from '@dist-space/vfs-workspace';
 import { describe, expect, it } from 'vitest';
+import { concurrentWithHostile, hostileChange } from '../../../test-support/hostile-changes.js';
 
 /** A log whose appends stay pending until the test releases (or fails) them, in order. */
 function heldLog() {
@@ -112,32 +113,15 @@ describe('the workspace sequencer', () => {
   });
 
   it('rejects a change whose context fits no workspace with CONTEXT_MISMATCH, and keeps going', async () => {
-    // A concurrent change the hostile one must be transformed against (from the transform
-    // guard's regression case in vfs-workspace); the sequencer reads it from the log.
+    // The concurrent change the hostile one must be transformed against (vfs-workspace's
+    // transform guard case); the sequencer reads it from the log.
     const concurrent: SequencedChange = {
       revision: 1,
       clientId: 'B',
       seq: 1,
       author: 'B',
       time: 0,
-      change: [
-        {
-          type: 'createFile',
-          id: 'B:1',
-          parent: 'base:1',
-          name: 'a.ts',
-          ancestors: ['root'],
-          content: '',
-        },
-        {
-          type: 'move',
-          id: 'base:3',
-          parent: 'base:1',
-          name: 'A.ts',
-          ancestors: ['root'],
-          from: { parent: 'base:1', name: 'b', ancestors: ['root'] },
-        },
-      ],
+      change: concurrentWithHostile,
     };
     const { log, appended, release } = heldLog();
     const sequencer = sequencerOn({
@@ -150,32 +134,7 @@ describe('the workspace sequencer', () => {
       seq: 1,
       author: 'evil',
       baseRevision: 0,
-      change: [
-        {
-          type: 'move',
-          id: 'base:1',
-          parent: 'root',
-          name: 'b',
-          ancestors: ['B:1'],
-          from: { parent: 'root', name: 'a', ancestors: [] },
-        },
-        {
-          type: 'delete',
-          id: 'base:1',
-          parent: 'root',
-          name: 'b',
-          ancestors: ['base:3'],
-          removed: {
-            kind: 'dir',
-            id: 'base:1',
-            name: 'b',
-            children: [
-              { kind: 'dir', id: 'base:2', name: 'a', children: [] },
-              { kind: 'dir', id: 'base:3', name: 'b', children: [] },
-            ],
-          },
-        },
-      ],
+      change: hostileChange,
       authorize: () => ok(undefined),
     };
     const refused = await sequencer.submit(hostile);
