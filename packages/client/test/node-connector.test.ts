@@ -1,0 +1,25 @@
+import { nodeConnector } from '@dist-space/client/node';
+import { listenTcp } from '@dist-space/transport-adapters/node';
+import { describe, expect, it } from 'vitest';
+import { testCert, testKey } from '../../../test-support/tls/index.js';
+
+describe('nodeConnector', () => {
+  it('opens tls:// URLs with the given CA, and refuses a certificate it cannot verify', async () => {
+    const listener = await listenTcp({ tls: { cert: testCert, key: testKey } });
+    try {
+      const url = `tls://127.0.0.1:${listener.port}`;
+      const opened = await nodeConnector(url, { tls: { ca: testCert } })();
+      expect(opened.ok).toBe(true);
+      if (opened.ok) opened.value.close('NORMAL', 'done');
+      const unverified = await nodeConnector(url)();
+      expect(!unverified.ok && unverified.error.code).toBe('CONNECT_FAILED');
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('refuses a URL scheme it does not know', async () => {
+    const result = await nodeConnector('http://127.0.0.1:1/')();
+    expect(!result.ok && result.error.message).toMatch(/tls:\/\/host:port/);
+  });
+});
