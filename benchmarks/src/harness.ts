@@ -84,6 +84,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The value below which `fraction` of `sorted` lies (nearest rank). */
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil(fraction * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
 /**
  * Times each contender `options.runs` times (once in a smoke run), after one untimed warm-up run
  * each (none in a smoke run). Runs are interleaved, one of each contender per round, so that the

@@ -1,5 +1,6 @@
+import { percentile } from '../harness.js';
 import type { ServerProcess } from './server-process.js';
-import { percentile, type System, type TypingClient, type Typist } from './typing.js';
+import type { System, TypingClient, Typist } from './typing.js';
 
 /** Who types where: `clients` clients into one shared document, or each into its own. */
 export interface Load {

@@ -286,3 +286,13 @@ export const ours: System = {
     }
   },
 };
+
+/**
+ * The same server and clients on the memory store: ShareDB's footing (its MemoryDB), to separate
+ * what the server costs from what the durable commit costs. Not the goal's configuration.
+ */
+export const oursOnMemory: System = {
+  ...ours,
+  name: 'ours (memory store)',
+  server: new URL('./ours-memory-server.ts', import.meta.url),
+};

@@ -68,10 +68,3 @@ export interface System {
   /** The document as the server has it, read by a fresh connection. */
   serverText(url: string, doc: string): Promise<string>;
 }
-
-/** The value below which `fraction` of `sorted` lies (nearest rank). */
-export function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil(fraction * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
