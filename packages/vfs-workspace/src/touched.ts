@@ -101,7 +101,8 @@ export function touchedPaths(ws: Workspace, change: WorkspaceChange): Result<Tou
 
 /**
  * The paths of a change the caller has already applied to `ws` (the server's sequencer applies
- * a change before checking rights): the same list as {@link touchedPaths}, cheaper. Edits move
+ * a change before checking rights): the same list as {@link touchedPaths}, cheaper. `ws` is the
+ * state before the change, the one it was applied to, not the state it produced. Edits move
  * no path, so a change of edits alone costs one path lookup per op and no apply; a change with
  * a tree op is walked op by op as `touchedPaths` walks it. For a change that does not apply to
  * `ws` the result is not defined: check such a change with `touchedPaths`.
