@@ -26,9 +26,14 @@ export interface TransformBudget {
   depth: number;
 }
 
-/** The budget for two changes: far above what valid changes use (about |a| * |b| cells). */
+/**
+ * The budget for two changes: far above what valid changes use. Not |a| * |b| cells: fix-ups
+ * grow the lists as they go (each create into a directory deleted concurrently adds one to the
+ * delete's side), so valid work reaches about (|a| + |b|)^2 / 2 cells, 500 creates against one
+ * delete 125,000.
+ */
 export function budgetFor(a: number, b: number): TransformBudget {
-  return { cells: 64 * (a + 1) * (b + 1) + 4096, depth: 0 };
+  return { cells: 64 * (a + b + 1) ** 2 + 4096, depth: 0 };
 }
 
 const MAX_DEPTH = 400;
