@@ -122,19 +122,29 @@ export class Client extends Emitter<ClientEvents> {
     // The store is this client's alone from here on (a lock, or a slot of its own when another
     // tab or process holds the usual one), so the client id it keeps is never shared.
     await store.acquire?.();
-    let clientId = options.clientId ?? (await store.loadIdentity());
-    if (!clientId) {
-      clientId = randomClientId();
-      await store.saveIdentity(clientId);
-    }
-    const client = new Client(options, clientId, store);
-    const first = await client.establish();
-    if (!first.ok) {
-      client.stateValue = 'closed';
+    try {
+      const client = new Client(options, await Client.identity(options, store), store);
+      const first = await client.establish();
+      if (!first.ok) {
+        client.stateValue = 'closed';
+        throw first.error;
+      }
+      return client;
+    } catch (error) {
+      // No client runs on the store: let it go (a damaged saved id, a refused first connection),
+      // or the next start in this process would find it held and take another slot and id.
       await store.release?.();
-      throw first.error;
+      throw error;
     }
-    return client;
+  }
+
+  /** The client id: the one given, else the store's, else a new one (saved for the next run). */
+  private static async identity(options: ClientOptions, store: PendingStore): Promise<string> {
+    const known = options.clientId ?? (await store.loadIdentity());
+    if (known) return known;
+    const clientId = randomClientId();
+    await store.saveIdentity(clientId);
+    return clientId;
   }
 
   /** Where the connection is. */

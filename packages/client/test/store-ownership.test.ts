@@ -168,6 +168,22 @@ describe('FilePendingStore shared by two live clients', () => {
     expect(await three.loadIdentity()).toBe('c-one');
     await three.release();
   });
+
+  it('frees its slot when connecting fails on a damaged saved client id', async () => {
+    const s = await server();
+    const dir = await tempDir(later);
+    const first = new FilePendingStore(dir);
+    await writeFile(join(await first.slotDir(), 'client.json'), '{"client');
+    await first.release();
+    // The damaged id is an error the application sees; the slot must not stay held by a client
+    // that never started, else every later start in this process gets a slot (and id) of its own.
+    await expect(connect(s, 'alice', { storage: new FilePendingStore(dir) })).rejects.toMatchObject(
+      { code: 'PENDING_STORE_CORRUPT' },
+    );
+    const next = new FilePendingStore(dir);
+    later(() => next.release());
+    expect(await next.slotDir()).toBe(join(dir, 'slot-0'));
+  });
 });
 
 /** The Web Locks API as a tab sees it: a name is held until the callback's promise settles. */
