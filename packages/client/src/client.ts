@@ -210,6 +210,8 @@ export class Client extends Emitter<ClientEvents> {
   private async shutDown(): Promise<void> {
     this.setState('closed');
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    // No answer comes after this: an open still waiting for one fails instead of hanging.
+    this.failRequests(new DistSpaceError('CONNECTION_CLOSED', 'The client closed.'));
     // Closed handles take no more edits or messages, so once their last save is done nothing more
     // is written into a store that the next client may own.
     const handles = [...this.handles.values()];
@@ -459,8 +461,15 @@ export class Client extends Emitter<ClientEvents> {
 
   private onClose(error: DistSpaceError): void {
     if (this.stateValue === 'closed' || this.stateValue === 'disconnected') return;
+    this.failRequests(error);
     if (this.endedFor(error)) return;
     this.connection = undefined;
+    this.setState('disconnected', error);
+    this.scheduleReconnect();
+  }
+
+  /** Answers every request still waiting with `error`: its answer will never come. */
+  private failRequests(error: DistSpaceError): void {
     for (const [id, pending] of this.requests) {
       this.requests.delete(id);
       pending.resolve({
@@ -469,8 +478,6 @@ export class Client extends Emitter<ClientEvents> {
         error: { code: error.code, message: error.message },
       });
     }
-    this.setState('disconnected', error);
-    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
