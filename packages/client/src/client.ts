@@ -200,7 +200,8 @@ export class Client extends Emitter<ClientEvents> {
 
   /**
    * Closes every workspace and the connection, after saving pending changes, and lets the store
-   * go to the next client (also after reconnecting gave up).
+   * go to the next client (also after reconnecting gave up). Never rejects: a save that fails is
+   * reported by the handle's `storeFailed` event.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -216,7 +217,10 @@ export class Client extends Emitter<ClientEvents> {
     // is written into a store that the next client may own.
     const handles = [...this.handles.values()];
     for (const handle of handles) handle.close();
-    await Promise.all(handles.map((h) => h.saved()));
+    // A failed last save is the handle's storeFailed event; the client closes all the same, so
+    // that the connection ends and the store goes to the next client (and giving up, which
+    // nobody awaits, cannot end the process with an unhandled rejection).
+    await Promise.allSettled(handles.map((h) => h.saved()));
     this.connection?.close('NORMAL', 'The client closed.');
     await this.store.release?.();
   }

@@ -1,4 +1,4 @@
-import { MemoryPendingStore } from '@dist-space/client';
+import { Client, MemoryPendingStore, type PersistedWorkspace } from '@dist-space/client';
 import { workspaceToWire } from '@dist-space/vfs-workspace';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -294,4 +294,60 @@ describe('Client', () => {
     expect(textOf(b2, 'f.txt')).toBe(`BOB:start${'.'.repeat(30)}`);
     expect(textOf(a, 'f.txt')).toBe(textOf(b2, 'f.txt'));
   });
+
+  it('refuses a config without url or connect, and a token function that fails', async () => {
+    await expect(Client.connect({ token: 't' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    server = await startTestServer();
+    await expect(
+      client('alice', {
+        token: () => {
+          throw new Error('the sign-in expired');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'AUTH_INVALID', message: /the sign-in expired/ });
+  });
+
+  it('refuses edits on a closed handle with NOT_OPEN', async () => {
+    server = await startTestServer();
+    const ws = await (await client('alice')).open('w', { create: true });
+    must(ws.createFile('f.txt', 'x'));
+    ws.close();
+    for (const edit of [
+      ws.insert('f.txt', 0, 'y'),
+      ws.createFile('g.txt'),
+      ws.change((b) => b.delete('f.txt')),
+    ]) {
+      expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_OPEN' } });
+    }
+    expect(textOf(ws, 'f.txt')).toBe('x');
+  });
+
+  it('saves at most once per saveDelayMs, at once on close, and reports a failed save as storeFailed', async () => {
+    server = await startTestServer();
+    const store = new SaveCountingStore();
+    const c = await client('alice', { storage: store, saveDelayMs: 60_000 });
+    const ws = await c.open('w', { create: true });
+    const failures: unknown[] = [];
+    ws.on('storeFailed', (e) => failures.push(e.error));
+    must(ws.createFile('f.txt', ''));
+    for (let i = 0; i < 10; i++) must(ws.insert('f.txt', i, String(i)));
+    await ws.whenSynced();
+    expect(store.saves).toBe(0); // the window has not passed: nothing written yet
+    store.failing = true;
+    await c.close();
+    expect(store.saves).toBe(1);
+    expect(failures).toEqual([store.failure]);
+  });
 });
+
+/** A memory store that counts saves, and fails them while `failing` is set. */
+class SaveCountingStore extends MemoryPendingStore {
+  saves = 0;
+  failing = false;
+  readonly failure = new Error('the disk is full');
+  override async save(key: string, value: PersistedWorkspace): Promise<void> {
+    this.saves++;
+    if (this.failing) throw this.failure;
+    await super.save(key, value);
+  }
+}
