@@ -295,6 +295,15 @@ describe('Client', () => {
     expect(textOf(a, 'f.txt')).toBe(textOf(b2, 'f.txt'));
   });
 
+  it('works over a tcp:// URL as over ws://', async () => {
+    server = await startTestServer();
+    const overTcp = await (await client('alice', { via: 'tcp' })).open('w', { create: true });
+    must(overTcp.createFile('f.txt', 'sent over TCP'));
+    await overTcp.whenSynced();
+    const overWs = await (await client('bob')).open('w');
+    expect(textOf(overWs, 'f.txt')).toBe('sent over TCP');
+  });
+
   it('refuses a config without url or connect, and a token function that fails', async () => {
     await expect(Client.connect({ token: 't' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     server = await startTestServer();
