@@ -92,6 +92,8 @@ export class Client extends Emitter<ClientEvents> {
   private requestCounter = 0;
   private readonly requests = new Map<number, PendingRequest>();
   private readonly handles = new Map<string, WorkspaceHandle>();
+  /** The last save of each closed handle, until written: a reopen must load what it saved. */
+  private readonly closingSaves = new Map<string, Promise<void>>();
   private readonly assemblers = new Map<number, SnapshotAssembler>();
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -171,6 +173,8 @@ export class Client extends Emitter<ClientEvents> {
   async open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
     const existing = this.handles.get(workspace);
     if (existing) return existing;
+    // A handle of this workspace closed a moment ago may still be writing its pending edits.
+    await this.closingSaves.get(workspace);
     const saved = restore(await this.store.load(`w:${workspace}`));
     const restored = saved && saved.saved.clientId === this.clientId ? saved : undefined;
     if (restored) {
@@ -245,6 +249,12 @@ export class Client extends Emitter<ClientEvents> {
       },
       release: (handle) => {
         this.handles.delete(handle.id);
+        // A failed save is the handle's storeFailed event; a reopen then loads what is there.
+        const saving = handle.saved().catch(() => undefined);
+        this.closingSaves.set(handle.id, saving);
+        void saving.then(() => {
+          if (this.closingSaves.get(handle.id) === saving) this.closingSaves.delete(handle.id);
+        });
         this.send({ type: 'Leave', workspace: handle.id });
       },
     };

@@ -304,6 +304,21 @@ describe('Client', () => {
     expect(textOf(overWs, 'f.txt')).toBe('sent over TCP');
   });
 
+  it('keeps edits not yet sent across a close and an immediate reopen', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    const first = await c.open('w', { create: true });
+    must(first.createFile('f.txt', ''));
+    // One change goes out; the rest wait in the buffer for its ack, which the close outruns.
+    for (let i = 0; i < 5; i++) must(first.insert('f.txt', i, String(i)));
+    first.close();
+    const again = await c.open('w');
+    await again.whenSynced();
+    expect(textOf(again, 'f.txt')).toBe('01234');
+    const other = await (await client('bob')).open('w');
+    expect(textOf(other, 'f.txt')).toBe('01234');
+  });
+
   it('refuses a config without url or connect, and a token function that fails', async () => {
     await expect(Client.connect({ token: 't' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     server = await startTestServer();
