@@ -331,6 +331,19 @@ describe('Client', () => {
     ).rejects.toMatchObject({ code: 'AUTH_INVALID', message: /the sign-in expired/ });
   });
 
+  it('fails an open while disconnected, and after close, with CONNECTION_CLOSED', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    await goOffline(c);
+    await expect(c.open('w', { create: true })).rejects.toMatchObject({
+      code: 'CONNECTION_CLOSED',
+    });
+    await c.close();
+    await expect(c.open('w', { create: true })).rejects.toMatchObject({
+      code: 'CONNECTION_CLOSED',
+    });
+  });
+
   it('refuses edits on a closed handle with NOT_OPEN', async () => {
     server = await startTestServer();
     const ws = await (await client('alice')).open('w', { create: true });

@@ -41,5 +41,6 @@ describe('nodeConnector', () => {
   it('refuses a URL scheme it does not know', async () => {
     const result = await nodeConnector('http://127.0.0.1:1/')();
     expect(!result.ok && result.error.message).toMatch(/tls:\/\/host:port/);
+    expect(!result.ok && result.error.code).toBe('CONNECT_FAILED');
   });
 });
