@@ -227,4 +227,14 @@ describe('IndexedDbPendingStore shared by two tabs', () => {
     await tab3.release();
     expect(locks.held.size).toBe(0);
   });
+
+  it('fails to start, rather than hanging, when the browser refuses the lock request', async () => {
+    // Web Locks rejects some names (one starting with '-') without ever calling back.
+    const locks: LockManagerLike = {
+      request: () => Promise.reject(new DOMException('Lock names cannot start with "-".')),
+    };
+    const store = new IndexedDbPendingStore(`-refused-${Math.random()}`, { locks });
+    const hung = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000));
+    await expect(Promise.race([store.acquire(), hung])).rejects.toThrow(/cannot start with/);
+  });
 });
