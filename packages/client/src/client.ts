@@ -92,6 +92,8 @@ export class Client extends Emitter<ClientEvents> {
   private requestCounter = 0;
   private readonly requests = new Map<number, PendingRequest>();
   private readonly handles = new Map<string, WorkspaceHandle>();
+  /** Opens under way, by workspace. */
+  private readonly openings = new Map<string, Promise<WorkspaceHandle>>();
   /** The last save of each closed handle, until written: a reopen must load what it saved. */
   private readonly closingSaves = new Map<string, Promise<void>>();
   private readonly assemblers = new Map<number, SnapshotAssembler>();
@@ -170,9 +172,21 @@ export class Client extends Emitter<ClientEvents> {
    *
    * @throws DistSpaceError `NOT_FOUND`, `WORKSPACE_FORBIDDEN`, `PERMISSION_DENIED`, ...
    */
-  async open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
+  open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
     const existing = this.handles.get(workspace);
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
+    // A second open while the first is under way gets the same handle: two handles of one
+    // workspace would number their changes from the same seq under one client id, and the
+    // server would take one's changes for the other's duplicates.
+    let opening = this.openings.get(workspace);
+    if (!opening) {
+      opening = this.openHandle(workspace, options).finally(() => this.openings.delete(workspace));
+      this.openings.set(workspace, opening);
+    }
+    return opening;
+  }
+
+  private async openHandle(workspace: string, options: OpenOptions): Promise<WorkspaceHandle> {
     // A handle of this workspace closed a moment ago may still be writing its pending edits.
     await this.closingSaves.get(workspace);
     const saved = restore(await this.store.load(`w:${workspace}`));

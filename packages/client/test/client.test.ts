@@ -319,6 +319,13 @@ describe('Client', () => {
     expect(textOf(other, 'f.txt')).toBe('01234');
   });
 
+  it('gives two opens of one workspace made at once the same handle', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    const [one, two] = await Promise.all([c.open('w', { create: true }), c.open('w')]);
+    expect(two).toBe(one);
+  });
+
   it('refuses a config without url or connect, and a token function that fails', async () => {
     await expect(Client.connect({ token: 't' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     server = await startTestServer();
