@@ -92,6 +92,10 @@ export class Client extends Emitter<ClientEvents> {
   private requestCounter = 0;
   private readonly requests = new Map<number, PendingRequest>();
   private readonly handles = new Map<string, WorkspaceHandle>();
+  /** Opens under way, by workspace. */
+  private readonly openings = new Map<string, Promise<WorkspaceHandle>>();
+  /** The last save of each closed handle, until written: a reopen must load what it saved. */
+  private readonly closingSaves = new Map<string, Promise<void>>();
   private readonly assemblers = new Map<number, SnapshotAssembler>();
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,19 +126,29 @@ export class Client extends Emitter<ClientEvents> {
     // The store is this client's alone from here on (a lock, or a slot of its own when another
     // tab or process holds the usual one), so the client id it keeps is never shared.
     await store.acquire?.();
-    let clientId = options.clientId ?? (await store.loadIdentity());
-    if (!clientId) {
-      clientId = randomClientId();
-      await store.saveIdentity(clientId);
-    }
-    const client = new Client(options, clientId, store);
-    const first = await client.establish();
-    if (!first.ok) {
-      client.stateValue = 'closed';
+    try {
+      const client = new Client(options, await Client.identity(options, store), store);
+      const first = await client.establish();
+      if (!first.ok) {
+        client.stateValue = 'closed';
+        throw first.error;
+      }
+      return client;
+    } catch (error) {
+      // No client runs on the store: let it go (a damaged saved id, a refused first connection),
+      // or the next start in this process would find it held and take another slot and id.
       await store.release?.();
-      throw first.error;
+      throw error;
     }
-    return client;
+  }
+
+  /** The client id: the one given, else the store's, else a new one (saved for the next run). */
+  private static async identity(options: ClientOptions, store: PendingStore): Promise<string> {
+    const known = options.clientId ?? (await store.loadIdentity());
+    if (known) return known;
+    const clientId = randomClientId();
+    await store.saveIdentity(clientId);
+    return clientId;
   }
 
   /** Where the connection is. */
@@ -158,9 +172,23 @@ export class Client extends Emitter<ClientEvents> {
    *
    * @throws DistSpaceError `NOT_FOUND`, `WORKSPACE_FORBIDDEN`, `PERMISSION_DENIED`, ...
    */
-  async open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
+  open(workspace: string, options: OpenOptions = {}): Promise<WorkspaceHandle> {
     const existing = this.handles.get(workspace);
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
+    // A second open while the first is under way gets the same handle: two handles of one
+    // workspace would number their changes from the same seq under one client id, and the
+    // server would take one's changes for the other's duplicates.
+    let opening = this.openings.get(workspace);
+    if (!opening) {
+      opening = this.openHandle(workspace, options).finally(() => this.openings.delete(workspace));
+      this.openings.set(workspace, opening);
+    }
+    return opening;
+  }
+
+  private async openHandle(workspace: string, options: OpenOptions): Promise<WorkspaceHandle> {
+    // A handle of this workspace closed a moment ago may still be writing its pending edits.
+    await this.closingSaves.get(workspace);
     const saved = restore(await this.store.load(`w:${workspace}`));
     const restored = saved && saved.saved.clientId === this.clientId ? saved : undefined;
     if (restored) {
@@ -190,7 +218,8 @@ export class Client extends Emitter<ClientEvents> {
 
   /**
    * Closes every workspace and the connection, after saving pending changes, and lets the store
-   * go to the next client (also after reconnecting gave up).
+   * go to the next client (also after reconnecting gave up). Never rejects: a save that fails is
+   * reported by the handle's `storeFailed` event.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -200,11 +229,16 @@ export class Client extends Emitter<ClientEvents> {
   private async shutDown(): Promise<void> {
     this.setState('closed');
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    // No answer comes after this: an open still waiting for one fails instead of hanging.
+    this.failRequests(new DistSpaceError('CONNECTION_CLOSED', 'The client closed.'));
     // Closed handles take no more edits or messages, so once their last save is done nothing more
     // is written into a store that the next client may own.
     const handles = [...this.handles.values()];
     for (const handle of handles) handle.close();
-    await Promise.all(handles.map((h) => h.saved()));
+    // A failed last save is the handle's storeFailed event; the client closes all the same, so
+    // that the connection ends and the store goes to the next client (and giving up, which
+    // nobody awaits, cannot end the process with an unhandled rejection).
+    await Promise.allSettled(handles.map((h) => h.saved()));
     this.connection?.close('NORMAL', 'The client closed.');
     await this.store.release?.();
   }
@@ -229,6 +263,12 @@ export class Client extends Emitter<ClientEvents> {
       },
       release: (handle) => {
         this.handles.delete(handle.id);
+        // A failed save is the handle's storeFailed event; a reopen then loads what is there.
+        const saving = handle.saved().catch(() => undefined);
+        this.closingSaves.set(handle.id, saving);
+        void saving.then(() => {
+          if (this.closingSaves.get(handle.id) === saving) this.closingSaves.delete(handle.id);
+        });
         this.send({ type: 'Leave', workspace: handle.id });
       },
     };
@@ -449,8 +489,15 @@ export class Client extends Emitter<ClientEvents> {
 
   private onClose(error: DistSpaceError): void {
     if (this.stateValue === 'closed' || this.stateValue === 'disconnected') return;
+    this.failRequests(error);
     if (this.endedFor(error)) return;
     this.connection = undefined;
+    this.setState('disconnected', error);
+    this.scheduleReconnect();
+  }
+
+  /** Answers every request still waiting with `error`: its answer will never come. */
+  private failRequests(error: DistSpaceError): void {
     for (const [id, pending] of this.requests) {
       this.requests.delete(id);
       pending.resolve({
@@ -459,8 +506,6 @@ export class Client extends Emitter<ClientEvents> {
         error: { code: error.code, message: error.message },
       });
     }
-    this.setState('disconnected', error);
-    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {

@@ -61,12 +61,16 @@ export class IndexedDbPendingStore implements PendingStore {
     this.claimed ??= locks
       ? claimSlot(
           (slot) =>
-            new Promise<(() => void) | undefined>((taken) => {
-              void locks.request(`${this.name}/slot-${slot}`, { ifAvailable: true }, (lock) => {
-                if (!lock) return taken(undefined);
-                // The lock is held until this promise settles, which release() does.
-                return new Promise<void>((release) => taken(release));
-              });
+            new Promise<(() => void) | undefined>((taken, refused) => {
+              locks
+                .request(`${this.name}/slot-${slot}`, { ifAvailable: true }, (lock) => {
+                  if (!lock) return taken(undefined);
+                  // The lock is held until this promise settles, which release() does.
+                  return new Promise<void>((release) => taken(release));
+                })
+                // A request the browser refuses (a bad name, no permission) never calls back:
+                // fail the claim with its error instead of waiting forever.
+                .catch(refused);
             }),
         ).then(({ slot, lock }) => ({ prefix: `slot-${slot}/`, release: lock }))
       : Promise.resolve({ prefix: 'slot-0/', release: () => undefined });

@@ -17,14 +17,12 @@ export class PendingSaver {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  /**
-   * @param state - the state to save, read when a write starts
-   * @param delayMs - the longest a change waits to be saved (0: on the next turn of the event loop)
-   */
   /** The error of the newest write, until a later write succeeds. */
   private failure: unknown;
 
   /**
+   * @param state - the state to save, read when a write starts
+   * @param delayMs - the longest a change waits to be saved (0: on the next turn of the event loop)
    * @param onError - told of every failed write (the store is full, unwritable, ...); the next
    *   change tries again
    */

@@ -11,9 +11,6 @@ import './errors.js';
 import type { PersistedWorkspace } from './storage.js';
 import type { SyncState } from './sync-state.js';
 
-/** The persisted form of a workspace's client state. */
-export type PersistedState = PersistedWorkspace;
-
 /** What a handle saves: its counters, the confirmed state and the pending changes. */
 export function persist(
   clientId: string,
@@ -21,7 +18,7 @@ export function persist(
   nextSeq: number,
   nextNodeId: number,
   sync: SyncState,
-): PersistedState {
+): PersistedWorkspace {
   const inflight = sync.inflight;
   return {
     format: 1,
@@ -40,14 +37,14 @@ export function persist(
 
 /** A saved state, read back and checked; undefined when it is unreadable (then it is ignored). */
 export interface RestoredState {
-  readonly saved: PersistedState;
+  readonly saved: PersistedWorkspace;
   readonly confirmed: Workspace;
   readonly inflight: { seq: number; change: WorkspaceChange } | undefined;
   readonly buffered: WorkspaceChange;
 }
 
 /** Reads back a saved state, validating it like any other untrusted input. */
-export function restore(saved: PersistedState | undefined): RestoredState | undefined {
+export function restore(saved: PersistedWorkspace | undefined): RestoredState | undefined {
   if (saved?.format !== 1) return undefined;
   const confirmed = parseWorkspace(saved.confirmed);
   const buffered = parseWorkspaceChange(saved.buffered);

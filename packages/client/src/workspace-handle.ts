@@ -20,10 +20,10 @@ import {
 } from '@dist-space/vfs-workspace';
 import { Emitter, type Off } from './emitter.js';
 import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
-import { type PersistedState, persist, type RestoredState } from './persisted-state.js';
+import { persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
-import type { PendingStore } from './storage.js';
+import type { PendingStore, PersistedWorkspace } from './storage.js';
 import { SyncState } from './sync-state.js';
 import { UndoHistory, type UndoOptions } from './undo.js';
 
@@ -416,7 +416,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /** @internal The state to persist. */
-  persisted(): PersistedState {
+  persisted(): PersistedWorkspace {
     return persist(this.link.clientId, this.idPrefix, this.nextSeq, this.nextNodeId, this.sync);
   }
 

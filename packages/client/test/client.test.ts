@@ -1,4 +1,4 @@
-import { MemoryPendingStore } from '@dist-space/client';
+import { Client, MemoryPendingStore, type PersistedWorkspace } from '@dist-space/client';
 import { workspaceToWire } from '@dist-space/vfs-workspace';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -294,4 +294,104 @@ describe('Client', () => {
     expect(textOf(b2, 'f.txt')).toBe(`BOB:start${'.'.repeat(30)}`);
     expect(textOf(a, 'f.txt')).toBe(textOf(b2, 'f.txt'));
   });
+
+  it('works over a tcp:// URL as over ws://', async () => {
+    server = await startTestServer();
+    const overTcp = await (await client('alice', { via: 'tcp' })).open('w', { create: true });
+    must(overTcp.createFile('f.txt', 'sent over TCP'));
+    await overTcp.whenSynced();
+    const overWs = await (await client('bob')).open('w');
+    expect(textOf(overWs, 'f.txt')).toBe('sent over TCP');
+  });
+
+  it('keeps edits not yet sent across a close and an immediate reopen', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    const first = await c.open('w', { create: true });
+    must(first.createFile('f.txt', ''));
+    // One change goes out; the rest wait in the buffer for its ack, which the close outruns.
+    for (let i = 0; i < 5; i++) must(first.insert('f.txt', i, String(i)));
+    first.close();
+    const again = await c.open('w');
+    await again.whenSynced();
+    expect(textOf(again, 'f.txt')).toBe('01234');
+    const other = await (await client('bob')).open('w');
+    expect(textOf(other, 'f.txt')).toBe('01234');
+  });
+
+  it('gives two opens of one workspace made at once the same handle', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    const [one, two] = await Promise.all([c.open('w', { create: true }), c.open('w')]);
+    expect(two).toBe(one);
+  });
+
+  it('refuses a config without url or connect, and a token function that fails', async () => {
+    await expect(Client.connect({ token: 't' })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    server = await startTestServer();
+    await expect(
+      client('alice', {
+        token: () => {
+          throw new Error('the sign-in expired');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'AUTH_INVALID', message: /the sign-in expired/ });
+  });
+
+  it('fails an open while disconnected, and after close, with CONNECTION_CLOSED', async () => {
+    server = await startTestServer();
+    const c = await client('alice');
+    await goOffline(c);
+    await expect(c.open('w', { create: true })).rejects.toMatchObject({
+      code: 'CONNECTION_CLOSED',
+    });
+    await c.close();
+    await expect(c.open('w', { create: true })).rejects.toMatchObject({
+      code: 'CONNECTION_CLOSED',
+    });
+  });
+
+  it('refuses edits on a closed handle with NOT_OPEN', async () => {
+    server = await startTestServer();
+    const ws = await (await client('alice')).open('w', { create: true });
+    must(ws.createFile('f.txt', 'x'));
+    ws.close();
+    for (const edit of [
+      ws.insert('f.txt', 0, 'y'),
+      ws.createFile('g.txt'),
+      ws.change((b) => b.delete('f.txt')),
+    ]) {
+      expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_OPEN' } });
+    }
+    expect(textOf(ws, 'f.txt')).toBe('x');
+  });
+
+  it('saves at most once per saveDelayMs, at once on close, and reports a failed save as storeFailed', async () => {
+    server = await startTestServer();
+    const store = new SaveCountingStore();
+    const c = await client('alice', { storage: store, saveDelayMs: 60_000 });
+    const ws = await c.open('w', { create: true });
+    const failures: unknown[] = [];
+    ws.on('storeFailed', (e) => failures.push(e.error));
+    must(ws.createFile('f.txt', ''));
+    for (let i = 0; i < 10; i++) must(ws.insert('f.txt', i, String(i)));
+    await ws.whenSynced();
+    expect(store.saves).toBe(0); // the window has not passed: nothing written yet
+    store.failing = true;
+    await c.close();
+    expect(store.saves).toBe(1);
+    expect(failures).toEqual([store.failure]);
+  });
 });
+
+/** A memory store that counts saves, and fails them while `failing` is set. */
+class SaveCountingStore extends MemoryPendingStore {
+  saves = 0;
+  failing = false;
+  readonly failure = new Error('the disk is full');
+  override async save(key: string, value: PersistedWorkspace): Promise<void> {
+    this.saves++;
+    if (this.failing) throw this.failure;
+    await super.save(key, value);
+  }
+}

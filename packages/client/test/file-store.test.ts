@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FilePendingStore } from '@dist-space/client/node';
 import { describe, expect, it, vi } from 'vitest';
@@ -75,6 +75,18 @@ describe('FilePendingStore', () => {
     }
     await writeFile(join(slot, 'client.json'), '{"client');
     await expect(s.loadIdentity()).rejects.toMatchObject({ code: 'PENDING_STORE_CORRUPT' });
+  });
+
+  it('reports a file it cannot read as PENDING_STORE_UNREADABLE and leaves it in place', async () => {
+    const { store: s, slot } = await store();
+    // A directory where the file should be: reading fails (EISDIR) whoever runs the test.
+    const file = join(slot, 'w%3Ax.json');
+    await mkdir(file);
+    await expect(s.load('w:x')).rejects.toMatchObject({
+      code: 'PENDING_STORE_UNREADABLE',
+      details: { file },
+    });
+    expect((await stat(file)).isDirectory()).toBe(true);
   });
 
   it('lets the application see it: opening the workspace fails with the code, then starts afresh', async () => {

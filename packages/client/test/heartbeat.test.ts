@@ -7,26 +7,36 @@ import { describe, expect, it } from 'vitest';
 import { SECRET, token } from '../../server/test/support/harness.js';
 import { until } from './support/setup.js';
 
+/** A server on an in-memory network (whose routes a test can blackhole), and a client of it. */
+async function serverAndClient(): Promise<{
+  server: DistSpaceServer;
+  network: MemoryNetwork;
+  client: Client;
+}> {
+  const verifier = await createJwtVerifier({ secret: SECRET });
+  if (!verifier.ok) throw verifier.error;
+  const auth = createAuthenticator({ verifiers: [verifier.value] });
+  if (!auth.ok) throw auth.error;
+  const server = new DistSpaceServer({
+    authenticator: auth.value,
+    storage: storeStorage(new MemoryOpLogStore()),
+    logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
+    // A short close timeout: the blackholed connection never answers its close at shutdown.
+    connection: { pingIntervalMs: 100, heartbeatTimeoutMs: 400, closeTimeoutMs: 200 },
+  });
+  const network = new MemoryNetwork();
+  server.attach(network.listen('s', server.listenerOptions()));
+  const client = await Client.connect({
+    connect: () => network.connect('s'),
+    token: () => token('ann'),
+    reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
+  });
+  return { server, network, client };
+}
+
 describe('a link that goes silent', () => {
   it('is given up after the heartbeat, and the client reconnects and resends', async () => {
-    const verifier = await createJwtVerifier({ secret: SECRET });
-    if (!verifier.ok) throw verifier.error;
-    const auth = createAuthenticator({ verifiers: [verifier.value] });
-    if (!auth.ok) throw auth.error;
-    const server = new DistSpaceServer({
-      authenticator: auth.value,
-      storage: storeStorage(new MemoryOpLogStore()),
-      logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
-      // A short close timeout: the blackholed connection never answers its close at shutdown.
-      connection: { pingIntervalMs: 100, heartbeatTimeoutMs: 400, closeTimeoutMs: 200 },
-    });
-    const network = new MemoryNetwork();
-    server.attach(network.listen('s', server.listenerOptions()));
-    const client = await Client.connect({
-      connect: () => network.connect('s'),
-      token: () => token('ann'),
-      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-    });
+    const { server, network, client } = await serverAndClient();
     try {
       const ws = await client.open('w', { create: true });
       const states: string[] = [];
@@ -39,6 +49,23 @@ describe('a link that goes silent', () => {
       await ws.whenSynced();
       const check = await client.open('w');
       expect(check.read('typed-while-dead.txt')).toEqual({ ok: true, value: 'kept' });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('fails an open still waiting for its answer when the client closes, rather than hanging', async () => {
+    const { server, network, client } = await serverAndClient();
+    try {
+      network.blackhole((client as unknown as { connection: Connection }).connection);
+      const opening = client.open('w', { create: true });
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the Open is sent, and lost
+      await client.close();
+      const hung = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000));
+      await expect(Promise.race([opening, hung])).rejects.toMatchObject({
+        code: 'CONNECTION_CLOSED',
+      });
     } finally {
       await client.close();
       await server.close();

@@ -168,6 +168,22 @@ describe('FilePendingStore shared by two live clients', () => {
     expect(await three.loadIdentity()).toBe('c-one');
     await three.release();
   });
+
+  it('frees its slot when connecting fails on a damaged saved client id', async () => {
+    const s = await server();
+    const dir = await tempDir(later);
+    const first = new FilePendingStore(dir);
+    await writeFile(join(await first.slotDir(), 'client.json'), '{"client');
+    await first.release();
+    // The damaged id is an error the application sees; the slot must not stay held by a client
+    // that never started, else every later start in this process gets a slot (and id) of its own.
+    await expect(connect(s, 'alice', { storage: new FilePendingStore(dir) })).rejects.toMatchObject(
+      { code: 'PENDING_STORE_CORRUPT' },
+    );
+    const next = new FilePendingStore(dir);
+    later(() => next.release());
+    expect(await next.slotDir()).toBe(join(dir, 'slot-0'));
+  });
 });
 
 /** The Web Locks API as a tab sees it: a name is held until the callback's promise settles. */
@@ -210,5 +226,15 @@ describe('IndexedDbPendingStore shared by two tabs', () => {
     await tab2.release();
     await tab3.release();
     expect(locks.held.size).toBe(0);
+  });
+
+  it('fails to start, rather than hanging, when the browser refuses the lock request', async () => {
+    // Web Locks rejects some names (one starting with '-') without ever calling back.
+    const locks: LockManagerLike = {
+      request: () => Promise.reject(new DOMException('Lock names cannot start with "-".')),
+    };
+    const store = new IndexedDbPendingStore(`-refused-${Math.random()}`, { locks });
+    const hung = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000));
+    await expect(Promise.race([store.acquire(), hung])).rejects.toThrow(/cannot start with/);
   });
 });
