@@ -16,7 +16,7 @@ import {
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
-import { type System, type TypingClient, type Typist, TypistBase } from './typing.js';
+import { type System, type TypingClient, TypingClientBase, type Typist } from './typing.js';
 
 // Dist-Space's side of the server benchmark: a client that speaks the protocol the way the
 // server's test client (test/support/mini-client.ts) does: ot.js's three states, one file.
@@ -46,7 +46,7 @@ interface InFlight {
 }
 
 /** One connection to our server, typing into one file of one workspace. */
-class OurTypist extends TypistBase implements TypingClient {
+class OurTypist extends TypingClientBase implements TypingClient {
   private state!: Workspace;
   private revision = 0;
   private fileId = '';

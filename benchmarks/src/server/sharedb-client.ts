@@ -1,7 +1,7 @@
 import { type TextOp, type as textUnicode } from 'ot-text-unicode';
 import client, { type Connection, type Doc, type ShareDBError } from 'sharedb/lib/client';
 import { WebSocket } from 'ws';
-import { type System, type TypingClient, type Typist, TypistBase } from './typing.js';
+import { type System, type TypingClient, TypingClientBase, type Typist } from './typing.js';
 
 // ShareDB's side of the server benchmark: its own client (`sharedb/lib/client`), which keeps one
 // op in flight and composes the ops submitted meanwhile into one pending op, as ours does.
@@ -28,7 +28,7 @@ export function settle(what: string, start: (done: (error?: ShareDBError | null)
 }
 
 /** One ShareDB connection typing into one document. */
-class ShareDBTypist extends TypistBase implements TypingClient {
+class ShareDBTypist extends TypingClientBase implements TypingClient {
   /** When the op in flight was sent. */
   private sentAt: number | undefined;
   private readonly acked = (error?: ShareDBError | null) => {

@@ -53,9 +53,9 @@ export interface Typist {
 /**
  * The keystroke loop both systems' clients share: each keystroke inserts the typist's next
  * character at the cursor, which then moves past it. A subclass says how a keystroke reaches its
- * document and calls {@link TypistBase.type} again when the protocol lets the next one go.
+ * document and calls {@link TypingClientBase.type} again when the protocol lets the next one go.
  */
-export abstract class TypistBase {
+export abstract class TypingClientBase {
   readonly meter = new AckMeter();
   failure: string | undefined;
   protected cursor: number;
