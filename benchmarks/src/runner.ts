@@ -85,14 +85,22 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchResult>
 }
 
 const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
-// The TypeScript loader, resolved here so that the child finds it wherever it is started from.
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * The Node options a child process needs to run this package's TypeScript sources: the tsx
+ * loader, resolved here so that the child finds it wherever it is started from, and the
+ * `source` condition, so that the workspace packages load from their sources as here.
+ */
+export const TYPESCRIPT_CHILD_OPTIONS: readonly string[] = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  '--conditions=source',
+];
 
 /** Runs one suite in a fresh Node process that can force garbage collection. */
 function runInChild(entry: SuiteEntry, options: SuiteOptions): Promise<SuiteReply> {
   return new Promise((resolve) => {
     const child = fork(childScript, [], {
-      execArgv: ['--import', tsxLoader, '--conditions=source', '--expose-gc'],
+      execArgv: [...TYPESCRIPT_CHILD_OPTIONS, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let reply: SuiteReply | undefined;

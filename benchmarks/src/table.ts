@@ -13,8 +13,12 @@ export function ratio(row: Row, peer: number): number {
   return higherIsBetter(row.unit) ? row.ours / peer : peer / row.ours;
 }
 
-/** A figure with three significant digits or more. */
+/**
+ * A figure with three significant digits or more; `-` for one that was not measured (NaN, such
+ * as a percentile of no samples, which reaches the parent as null through the child's IPC).
+ */
 export function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return '-';
   if (value >= 1000) return Math.round(value).toLocaleString('en-US');
   if (value >= 100) return value.toFixed(1);
   if (value >= 10) return value.toFixed(2);
@@ -38,7 +42,9 @@ export function formatTable(suite: string, rows: readonly Row[], options: SuiteO
     formatValue(row.ours),
     ...peers.map((p) => {
       const v = row.peers[p];
-      return v === undefined ? '' : `${formatValue(v)} (${ratio(row, v).toFixed(1)}x)`;
+      if (v === undefined) return '';
+      const times = ratio(row, v);
+      return `${formatValue(v)} (${Number.isFinite(times) ? `${times.toFixed(1)}x` : '-'})`;
     }),
     row.verified ? 'yes' : `NO${row.notes === undefined ? '' : ` (${row.notes})`}`,
   ]);

@@ -11,8 +11,8 @@ import type { ReplaySession, ReplaySystem } from './session.js';
 
 const FILE = 'doc.txt';
 
-async function connect(): Promise<(url: string) => Promise<Client>> {
-  return (url) => Client.connect({ connect: nodeConnector(url), agent: 'dist-space-bench' });
+function connect(url: string): Promise<Client> {
+  return Client.connect({ connect: nodeConnector(url), agent: 'dist-space-bench' });
 }
 
 class OurSession implements ReplaySession {
@@ -94,18 +94,17 @@ export const oursReplay: ReplaySystem = {
   name: 'ours',
   server: ours.server,
   async open(url, doc, start) {
-    const open = await connect();
-    const writerClient = await open(url);
+    const writerClient = await connect(url);
     const writer = await writerClient.open(doc, { create: true });
     const created = writer.createFile(FILE, start);
     if (!created.ok) throw created.error;
     await writer.whenSynced();
-    const readerClient = await open(url);
+    const readerClient = await connect(url);
     const reader = await readerClient.open(doc);
     return new OurSession([writerClient, readerClient], writer, reader);
   },
   async serverText(url, doc) {
-    const client = await (await connect())(url);
+    const client = await connect(url);
     try {
       return textOf(await client.open(doc));
     } finally {

@@ -16,7 +16,7 @@ import {
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
-import { AckMeter, nextCharacter, type System, type TypingClient, type Typist } from './typing.js';
+import { type System, type TypingClient, TypingClientBase, type Typist } from './typing.js';
 
 // Dist-Space's side of the server benchmark: a client that speaks the protocol the way the
 // server's test client (test/support/mini-client.ts) does: ot.js's three states, one file.
@@ -46,28 +46,23 @@ interface InFlight {
 }
 
 /** One connection to our server, typing into one file of one workspace. */
-class OurTypist implements TypingClient {
-  readonly meter = new AckMeter();
-  failure: string | undefined;
+class OurTypist extends TypingClientBase implements TypingClient {
   private state!: Workspace;
   private revision = 0;
   private fileId = '';
-  private cursor: number;
-  private typed = 0;
   private seq = 0;
   private inflight: InFlight | undefined;
   private buffer: WorkspaceChange = [];
   /** During setup: who waits for the next message. */
   private waiter: ((message: Message) => void) | undefined;
-  private typing = false;
 
   constructor(
     private readonly connection: Connection,
     readonly clientId: string,
     private readonly workspace: string,
-    private readonly typist: Typist,
+    typist: Typist,
   ) {
-    this.cursor = typist.cursor;
+    super(typist, clientId);
     connection.onMessage((frame) => {
       const decoded = decodeMessage(frame);
       if (!decoded.ok) this.fail(`undecodable frame: ${decoded.error.message}`);
@@ -124,26 +119,11 @@ class OurTypist implements TypingClient {
     this.fileId = file.value.id;
   }
 
-  start(): void {
-    this.typing = true;
-    this.type();
-  }
-
-  stop(): void {
-    this.typing = false;
-  }
-
-  private type(): void {
-    if (!this.typing) return;
+  protected insert(position: number, character: string): void {
     const change: WorkspaceChange = [
-      {
-        type: 'edit',
-        id: this.fileId,
-        change: [insert(this.cursor, nextCharacter(this.typist, this.typed++))],
-      },
+      { type: 'edit', id: this.fileId, change: [insert(position, character)] },
     ];
     this.state = mustApply(this.state, change);
-    this.cursor++;
     if (this.inflight) this.buffer = composeWorkspaceChanges(this.buffer, change);
     else this.send(change);
   }
@@ -221,10 +201,6 @@ class OurTypist implements TypingClient {
   private post(message: Message): void {
     const sent = this.connection.send(encodeMessage(message));
     if (!sent.ok) this.fail(`send failed: ${sent.error.message}`);
-  }
-
-  private fail(why: string): void {
-    this.failure ??= `${this.clientId}: ${why}`;
   }
 
   /** The next message during setup, which must be of type `type`. */

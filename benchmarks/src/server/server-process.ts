@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { TYPESCRIPT_CHILD_OPTIONS } from '../runner.js';
 
 // The server of a measured system runs in a child process of its own (see benchmarks/README.md,
 // "Server"): this is both sides of that arrangement, the parent's handle and the messages.
@@ -25,8 +25,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
 /**
  * When set to a directory, each server child writes a V8 CPU profile there (`--cpu-prof`), to
  * see where a server's time goes under the benchmark's load.
@@ -38,9 +36,7 @@ export function startServerProcess(module: URL): Promise<ServerProcess> {
   const profileDir = process.env[CPU_PROFILE_DIR_VARIABLE];
   const child = fork(fileURLToPath(module), [], {
     execArgv: [
-      '--import',
-      tsxLoader,
-      '--conditions=source',
+      ...TYPESCRIPT_CHILD_OPTIONS,
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,7 +1,7 @@
 import { type TextOp, type as textUnicode } from 'ot-text-unicode';
 import client, { type Connection, type Doc, type ShareDBError } from 'sharedb/lib/client';
 import { WebSocket } from 'ws';
-import { AckMeter, nextCharacter, type System, type TypingClient, type Typist } from './typing.js';
+import { type System, type TypingClient, TypingClientBase, type Typist } from './typing.js';
 
 // ShareDB's side of the server benchmark: its own client (`sharedb/lib/client`), which keeps one
 // op in flight and composes the ops submitted meanwhile into one pending op, as ours does.
@@ -28,14 +28,9 @@ export function settle(what: string, start: (done: (error?: ShareDBError | null)
 }
 
 /** One ShareDB connection typing into one document. */
-class ShareDBTypist implements TypingClient {
-  readonly meter = new AckMeter();
-  failure: string | undefined;
-  private cursor: number;
-  private typed = 0;
+class ShareDBTypist extends TypingClientBase implements TypingClient {
   /** When the op in flight was sent. */
   private sentAt: number | undefined;
-  private typing = false;
   private readonly acked = (error?: ShareDBError | null) => {
     if (error) this.fail(`submit failed: ${error.code} ${error.message}`);
     // Every keystroke composed into the acknowledged op calls back; the first one counts it.
@@ -48,9 +43,9 @@ class ShareDBTypist implements TypingClient {
   constructor(
     private readonly connection: Connection,
     private readonly doc: Doc,
-    private readonly typist: Typist,
+    typist: Typist,
   ) {
-    this.cursor = typist.cursor;
+    super(typist, `ShareDB ${doc.id}`);
     connection.on('error', (error) => this.fail(`connection: ${error.message}`));
     doc.on('error', (error) => this.fail(`doc: ${error.message}`));
     // ShareDB sends an op on a later tick, composed with whatever was typed until then.
@@ -77,28 +72,12 @@ class ShareDBTypist implements TypingClient {
     return this.doc.data as string;
   }
 
-  start(): void {
-    this.typing = true;
-    this.type();
-  }
-
-  stop(): void {
-    this.typing = false;
-  }
-
-  private type(): void {
-    if (!this.typing) return;
-    const character = nextCharacter(this.typist, this.typed++);
-    this.doc.submitOp([this.cursor, character], undefined, this.acked);
-    this.cursor++;
+  protected insert(position: number, character: string): void {
+    this.doc.submitOp([position, character], undefined, this.acked);
   }
 
   close(): void {
     this.connection.close();
-  }
-
-  private fail(why: string): void {
-    this.failure ??= `ShareDB ${this.doc.id}: ${why}`;
   }
 }
 

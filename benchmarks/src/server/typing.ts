@@ -50,9 +50,50 @@ export interface Typist {
   readonly cursor: number;
 }
 
-/** The character a typist types as its `count`-th keystroke. */
-export function nextCharacter(typist: Typist, count: number): string {
-  return typist.source[(typist.cursor + count) % typist.source.length]!;
+/**
+ * The keystroke loop both systems' clients share: each keystroke inserts the typist's next
+ * character at the cursor, which then moves past it. A subclass says how a keystroke reaches its
+ * document and calls {@link TypingClientBase.type} again when the protocol lets the next one go.
+ */
+export abstract class TypingClientBase {
+  readonly meter = new AckMeter();
+  failure: string | undefined;
+  protected cursor: number;
+  private typed = 0;
+  private typing = false;
+
+  constructor(
+    protected readonly typist: Typist,
+    /** Names the client in its failure. */
+    private readonly label: string,
+  ) {
+    this.cursor = typist.cursor;
+  }
+
+  start(): void {
+    this.typing = true;
+    this.type();
+  }
+
+  stop(): void {
+    this.typing = false;
+  }
+
+  /** Types the next keystroke, unless stopped. */
+  protected type(): void {
+    if (!this.typing) return;
+    const source = this.typist.source;
+    this.insert(this.cursor, source[(this.typist.cursor + this.typed++) % source.length]!);
+    this.cursor++;
+  }
+
+  /** Inserts `character` at `position` of the document, as the system's client does. */
+  protected abstract insert(position: number, character: string): void;
+
+  /** Keeps the first failure: the later ones tend to follow from it. */
+  protected fail(why: string): void {
+    this.failure ??= `${this.label}: ${why}`;
+  }
 }
 
 /** One measured system: how to start its server, set up a document and connect typists. */

@@ -288,9 +288,15 @@ export class LmdbOpLogStore implements OpLogStore {
     const dedupes = changes.map((change) =>
       asBuffer(encodeNumber(LmdbRecordKind.Dedupe, change.rev, [change.clientId, change.seq])),
     );
-    const seqs = changes.map((change) =>
-      asBuffer(encodeNumber(LmdbRecordKind.ClientSeq, change.seq, change.clientId)),
-    );
+    // Each client's highest seq in the batch: the only seq of it that may replace the stored one.
+    const highest = new Map<string, { readonly seq: number; readonly record: Buffer }>();
+    for (const { clientId, seq } of changes) {
+      if (seq <= (highest.get(clientId)?.seq ?? -1)) continue;
+      highest.set(clientId, {
+        seq,
+        record: asBuffer(encodeNumber(LmdbRecordKind.ClientSeq, seq, clientId)),
+      });
+    }
     await this.#write('append', workspace, () => {
       const ws = this.#workspace(workspace);
       checkBatchAgainstLog(
@@ -299,19 +305,15 @@ export class LmdbOpLogStore implements OpLogStore {
         changes,
         (clientId, seq) => this.#revisionOfSeq(workspace, ws.id, clientId, seq),
       );
-      // The change of each client with its highest seq, where that beats the stored one.
-      const highest = new Map<string, number>();
       changes.forEach((change, i) => {
         this.#db.log.putSync([ws.id, change.rev], records[i]!);
         this.#db.dedupe.putSync([ws.id, change.clientId, change.seq], dedupes[i]!);
-        const at = highest.get(change.clientId);
-        const known =
-          at === undefined ? this.#highestSeq(workspace, ws.id, change.clientId) : changes[at]!.seq;
-        if (known === undefined || change.seq > known) highest.set(change.clientId, i);
       });
-      for (const [clientId, i] of highest) {
-        this.#db.clients.putSync([ws.id, clientId], seqs[i]!);
-        this.#clientSeqs.remember(`${ws.id}\u0000${clientId}`, seqs[i]!, changes[i]!.seq);
+      for (const [clientId, { seq, record }] of highest) {
+        const stored = this.#highestSeq(workspace, ws.id, clientId);
+        if (stored !== undefined && stored >= seq) continue;
+        this.#db.clients.putSync([ws.id, clientId], record);
+        this.#clientSeqs.remember(`${ws.id}\u0000${clientId}`, record, seq);
       }
     });
   }

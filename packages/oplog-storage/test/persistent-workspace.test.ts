@@ -230,6 +230,14 @@ describe('PersistentWorkspace', () => {
     await expectCode(pw.append([workload.next(pw.workspace)]), 'STORE_CLOSED');
     const again = await pw.append([workload.next(pw.workspace)]).catch((e: unknown) => e);
     expect(isDistSpaceError(again, 'STORE_CLOSED')).toBe(true);
+    // appendApplied refuses alike, before it takes the state handed in.
+    const before = { state: pw.workspace, revision: pw.revision };
+    const next = workload.next(pw.workspace);
+    const applied = applyWorkspaceChange(pw.workspace, next.change);
+    if (!applied.ok) throw applied.error;
+    await expectCode(pw.appendApplied([next], applied.value), 'STORE_CLOSED');
+    expect(pw.revision).toBe(before.revision);
+    expect(pw.workspace).toBe(before.state);
     await expectCode(pw.stateAt(1), 'STORE_CLOSED');
   });
 

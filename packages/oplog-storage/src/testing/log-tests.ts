@@ -180,6 +180,9 @@ export function logTests(factory: OpLogStoreFactory, largeChangeBytes: number): 
       expect(await store.highestSeq('ws', 'b')).toBe(1);
       expect(await store.highestSeq('ws', 'a:5')).toBe(0);
       expect(await store.highestSeq('ws', 'c')).toBeUndefined();
+      // A later batch holding only lower seqs of a client leaves its highest seq as it was.
+      await store.append('ws', [changeAt(6, { clientId: 'a', seq: 2 })]);
+      expect(await store.highestSeq('ws', 'a')).toBe(5);
     }));
 
   it('refuses bad read ranges', () =>
