@@ -62,6 +62,16 @@ export interface SubmitRequest {
    * change that applies to `state` (limits aside), so it may use `touchedPathsOfApplied`.
    */
   readonly authorize: (state: Workspace, change: WorkspaceChange) => Result<void>;
+  /**
+   * Rewrites the error of a (transformed) change that does not apply to `state` before the
+   * submitter is told, so that the failure tells it nothing it may not see; absent, the error
+   * is told as it is.
+   */
+  readonly concealFailure?: (
+    state: Workspace,
+    change: WorkspaceChange,
+    failure: DistSpaceError,
+  ) => DistSpaceError;
   /** Who submitted it, handed back to the commit listener (the server acknowledges it there). */
   readonly origin?: unknown;
 }
@@ -315,7 +325,9 @@ export class WorkspaceSequencer {
     // with apply's error, as before any rights check; one that breaches a limit is checked for
     // rights first, so that a forbidden change is always PERMISSION_DENIED.
     const applied = applyWorkspaceChange(before, change, this.options.apply);
-    if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') return applied;
+    if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') {
+      return err(request.concealFailure?.(before, change, applied.error) ?? applied.error);
+    }
     const allowed = request.authorize(before, change);
     if (!allowed.ok) return allowed;
     if (!applied.ok) return err(limitBreach(applied.error, this.options.workspace));
