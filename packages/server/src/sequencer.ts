@@ -437,11 +437,7 @@ export class WorkspaceSequencer {
    * answers after that without waiting.
    */
   private async loadOwner(clientId: string): Promise<string | null> {
-    let highest = this.highest.get(clientId);
-    if (highest === undefined) {
-      highest = (await this.log.highestSeq(clientId)) ?? 0;
-      this.highest.set(clientId, highest);
-    }
+    const highest = await this.highestSeqOf(clientId);
     // The newest change is the one truncation keeps longest. Once truncation dropped all of a
     // client's changes the owner is unknown, and the next new change claims the id again.
     const owner =
@@ -461,16 +457,21 @@ export class WorkspaceSequencer {
       );
       return { outcome };
     }
+    if (seq > (await this.highestSeqOf(clientId))) return undefined;
+    const stored = await this.log.findBySeq(clientId, seq);
+    // A seq at or below the client's highest is a resubmission even when truncation dropped its
+    // record: it was sequenced, and sequencing it again would apply it twice.
+    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
+  }
+
+  /** The highest seq sequenced from `clientId` (0 for none), read from the log on first sight. */
+  private async highestSeqOf(clientId: string): Promise<number> {
     let highest = this.highest.get(clientId);
     if (highest === undefined) {
       highest = (await this.log.highestSeq(clientId)) ?? 0;
       this.highest.set(clientId, highest);
     }
-    if (seq > highest) return undefined;
-    const stored = await this.log.findBySeq(clientId, seq);
-    // A seq at or below the client's highest is a resubmission even when truncation dropped its
-    // record: it was sequenced, and sequencing it again would apply it twice.
-    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
+    return highest;
   }
 
   /** The changes after `base` up to the head, committed or not. */
