@@ -200,10 +200,11 @@ export class WorkspaceSequencer {
     // not until it is durable: commits overlap, and the log groups them (one fsync for many).
     const turn = this.queue.then(() => this.sequence(request));
     this.queue = turn.catch(() => undefined);
-    return turn.then(
-      (step) => (step.ok ? step.value.outcome : step),
-      (e: unknown) => err(internalError(e)),
-    );
+    // A bug while sequencing, or in the commit listener once durable, is an INTERNAL_ERROR
+    // answer: a rejected promise here would be an unhandled rejection in the request path.
+    return turn
+      .then((step) => (step.ok ? step.value.outcome : step))
+      .catch((e: unknown) => err(internalError(e)));
   }
 
   /**
