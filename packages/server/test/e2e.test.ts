@@ -309,3 +309,44 @@ describe('what the transform did to a change', () => {
     expect('altered' in plain).toBe(false);
   });
 });
+
+describe('a failed commit', () => {
+  it('tells every session of the workspace STORE_FAILED, applies nothing, and serves the store again on the next Open', async () => {
+    const store = new MemoryOpLogStore();
+    const append = store.append.bind(store);
+    let failNext = false;
+    store.append = async (workspace, changes) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      return append(workspace, changes);
+    };
+    const s = await server({ store });
+    const a = await TestClient.session(s, 'alice');
+    const b = await TestClient.session(s, 'bob');
+    const { state } = await a.open('w');
+    const kept = build(state, a.clientId, (x) => void x.createFile('kept', 'k'), 1);
+    expect(await a.submit('w', 0, kept)).toMatchObject({ type: 'Ack', revision: 1 });
+    const opened = await b.open('w', false);
+
+    failNext = true;
+    const lost = build(opened.state, a.clientId, (x) => void x.createFile('lost', 'l'), 10);
+    const reply = await a.submit('w', 1, lost);
+    expect(reply).toMatchObject({ type: 'Reject', error: { code: 'STORE_FAILED' } });
+    expect((await a.next('Error')).error.code).toBe('STORE_FAILED');
+    expect((await b.next('Error')).error.code).toBe('STORE_FAILED');
+    expect(b.drain(['Broadcast'])).toEqual([]);
+    // Dropped from the workspace: a Submit without opening it again is refused.
+    expect(await b.submit('w', 1, [])).toMatchObject({
+      type: 'Reject',
+      error: { code: 'NOT_OPEN' },
+    });
+
+    const again = await a.open('w', false);
+    expect(again.revision).toBe(1);
+    expect(again.state.read('kept')).toEqual({ ok: true, value: 'k' });
+    expect(again.state.resolve('lost').ok).toBe(false);
+    expect(await a.submit('w', 1, lost)).toMatchObject({ type: 'Ack', revision: 2 });
+  });
+});
