@@ -308,6 +308,32 @@ describe('what the transform did to a change', () => {
     expect(plain).toMatchObject({ type: 'Ack', revision: 5 });
     expect('altered' in plain).toBe(false);
   });
+
+  it('tells the author the name its created file got when a concurrent create took the name', async () => {
+    const s = await server();
+    const alice = await TestClient.session(s, 'alice');
+    const bob = await TestClient.session(s, 'bob');
+    const { state } = await alice.open('w');
+    await bob.open('w', false);
+    const bobs = build(state, 'bob', (b) => void b.createFile('notes.txt', 'bob'));
+    expect(await bob.submit('w', 0, bobs)).toMatchObject({ type: 'Ack', revision: 1 });
+    const alices = build(state, alice.clientId, (b) => {
+      b.createFile('other.txt', '');
+      b.createFile('notes.txt', 'alice');
+    });
+    const ack = await alice.submit('w', 0, alices);
+    expect(ack).toMatchObject({ type: 'Ack', revision: 2 });
+    if (ack.type !== 'Ack') return;
+    expect(ack.altered).toHaveLength(1);
+    const [renamed] = ack.altered ?? [];
+    expect(renamed).toMatchObject({ index: 1, outcome: 'renamed' });
+    const name = renamed?.outcome === 'renamed' ? renamed.name : '';
+    expect(name).not.toBe('notes.txt');
+    // The name the Ack gives is where the server put Alice's file.
+    const after = await alice.open('w', false);
+    expect(after.state.read(name)).toEqual({ ok: true, value: 'alice' });
+    expect(after.state.read('notes.txt')).toEqual({ ok: true, value: 'bob' });
+  });
 });
 
 describe('a failed commit', () => {
