@@ -321,10 +321,12 @@ export class WorkspaceSequencer {
     }
 
     const before = this.headState;
-    // Applied once, here: the rights check walks the applied change's paths without applying it
-    // again, and the log takes the state it produced. A change that does not apply is refused
-    // with apply's error, as before any rights check; one that breaches a limit is checked for
-    // rights first, so that a forbidden change is always PERMISSION_DENIED.
+    // Applied once, here, and the log takes the state it produced; the rights check reads an
+    // edit-only change's paths without applying it again (a change with tree ops is still walked
+    // op by op: see touchedPathsOfApplied). A change that does not apply is refused with apply's
+    // error (concealed where it concerns a hidden node), as before any rights check; one that
+    // breaches a limit is checked for rights first, so that a forbidden change is always
+    // PERMISSION_DENIED.
     const applied = applyWorkspaceChange(before, change, this.options.apply);
     if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') {
       return err(request.concealFailure?.(before, change, applied.error) ?? applied.error);
