@@ -1,6 +1,7 @@
 import { DistSpaceError } from '@dist-space/ot-core';
 import type { Capabilities } from '@dist-space/permissions';
 import {
+  applyWorkspaceChange,
   type NodeId,
   ROOT_ID,
   type TouchedPath,
@@ -80,8 +81,22 @@ export function concealFailure(
         ? [op.id, op.parent]
         : [op.id];
   const hidden = named.find((id) => !maySee(caps, state, id));
-  return hidden === undefined ? failure : absentNode(op, index, hidden);
+  if (hidden === undefined) return failure;
+  if (hidden === op.id) return absentNode(op, index, hidden);
+  // A hidden target directory: apply looks at it only after checks that do not depend on it
+  // (the id of a create, the place a move starts from). A failure found before it is told as
+  // it is, as it would be for an absent directory; else the answer to a bad op would tell a
+  // hidden directory from an absent one.
+  const probe = applyWorkspaceChange(
+    state,
+    change.map((o, i) => (i === index ? ({ ...op, parent: NO_NODE } as WorkspaceOp) : o)),
+  );
+  const parentMissing = !probe.ok && probe.error.message.includes(NO_NODE);
+  return parentMissing ? absentNode(op, index, hidden) : failure;
 }
+
+/** An id no workspace holds (ids are `<clientId>:<counter>`), for {@link concealFailure}. */
+const NO_NODE = '\u0000no-node';
 
 /** The `NOT_FOUND` apply gives op `index` when node `named` (its own id or its parent) is absent. */
 function absentNode(op: WorkspaceOp, index: number, named: NodeId): DistSpaceError {

@@ -341,6 +341,25 @@ describe('permissions on a live server', () => {
     }
   });
 
+  it('answers a bad create into a hidden directory as one into an absent directory', async () => {
+    const { c, revision } = await as(['read:src/**', 'write:src/**', 'create:src/**'], 'prober2');
+    const full = await admin.open('w', false);
+    const [create] = build(full.state, 'prober2', (b) => void b.createFile('secret/x.pem', ''));
+    if (create?.type !== 'createFile') throw new Error('create');
+    const visibleId = edit(full.state, 'src/a.ts', [insert(0, 'x')])[0]!.id;
+    // The id is taken (a visible file's): apply says so before it looks at the directory, so
+    // the hidden directory and an absent one must get that same answer.
+    const taken = { ...create, id: visibleId };
+    const inHidden = await c.submit('w', revision, [taken]);
+    const inAbsent = await c.submit('w', revision, [{ ...taken, parent: 'nobody:404' }]);
+    expect(inAbsent).toMatchObject({ type: 'Reject', error: { code: 'ALREADY_EXISTS' } });
+    expect(inHidden).toMatchObject({ type: 'Reject', error: { code: 'ALREADY_EXISTS' } });
+    // A fresh id: the hidden directory is answered as an absent one.
+    const fresh = await c.submit('w', revision, [create]);
+    expect(fresh).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    expect(JSON.stringify(fresh)).not.toMatch(/secret/);
+  });
+
   it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {
     const { c, state } = await as(['read:src/**', 'read:lib/**', 'write:**'], 'viewer');
     const paths = [...state.walk()].map((n) => state.pathOf(n.id)).sort();
