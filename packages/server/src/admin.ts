@@ -22,8 +22,11 @@ export class AdminApi {
     private readonly ring: LogRing,
   ) {}
 
-  /** Handles one admin message from `session`. */
-  handle(session: Session, message: AdminMessage): void {
+  /**
+   * Handles one admin message from `session`; resolves once it is answered (Stats reads the
+   * store), so that the session's message chain reports a failure as INTERNAL_ERROR.
+   */
+  async handle(session: Session, message: AdminMessage): Promise<void> {
     const allowed = session.capabilities!.checkAdmin(message.type);
     if (!allowed.ok) {
       session.sendError(allowed.error, message.requestId);
@@ -62,9 +65,11 @@ export class AdminApi {
         return;
       }
       case 'Stats':
-        void this.statsWithStore(message.workspace).then((stats) =>
-          session.send({ type: 'StatsResult', requestId: message.requestId, ...stats }),
-        );
+        session.send({
+          type: 'StatsResult',
+          requestId: message.requestId,
+          ...(await this.statsWithStore(message.workspace)),
+        });
         return;
       case 'TailLog':
         session.send({

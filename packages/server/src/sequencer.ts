@@ -62,6 +62,16 @@ export interface SubmitRequest {
    * change that applies to `state` (limits aside), so it may use `touchedPathsOfApplied`.
    */
   readonly authorize: (state: Workspace, change: WorkspaceChange) => Result<void>;
+  /**
+   * Rewrites the error of a (transformed) change that does not apply to `state` before the
+   * submitter is told, so that the failure tells it nothing it may not see; absent, the error
+   * is told as it is.
+   */
+  readonly concealFailure?: (
+    state: Workspace,
+    change: WorkspaceChange,
+    failure: DistSpaceError,
+  ) => DistSpaceError;
   /** Who submitted it, handed back to the commit listener (the server acknowledges it there). */
   readonly origin?: unknown;
 }
@@ -190,10 +200,11 @@ export class WorkspaceSequencer {
     // not until it is durable: commits overlap, and the log groups them (one fsync for many).
     const turn = this.queue.then(() => this.sequence(request));
     this.queue = turn.catch(() => undefined);
-    return turn.then(
-      (step) => (step.ok ? step.value.outcome : step),
-      (e: unknown) => err(internalError(e)),
-    );
+    // A bug while sequencing, or in the commit listener once durable, is an INTERNAL_ERROR
+    // answer: a rejected promise here would be an unhandled rejection in the request path.
+    return turn
+      .then((step) => (step.ok ? step.value.outcome : step))
+      .catch((e: unknown) => err(internalError(e)));
   }
 
   /**
@@ -310,12 +321,16 @@ export class WorkspaceSequencer {
     }
 
     const before = this.headState;
-    // Applied once, here: the rights check walks the applied change's paths without applying it
-    // again, and the log takes the state it produced. A change that does not apply is refused
-    // with apply's error, as before any rights check; one that breaches a limit is checked for
-    // rights first, so that a forbidden change is always PERMISSION_DENIED.
+    // Applied once, here, and the log takes the state it produced; the rights check reads an
+    // edit-only change's paths without applying it again (a change with tree ops is still walked
+    // op by op: see touchedPathsOfApplied). A change that does not apply is refused with apply's
+    // error (concealed where it concerns a hidden node), as before any rights check; one that
+    // breaches a limit is checked for rights first, so that a forbidden change is always
+    // PERMISSION_DENIED.
     const applied = applyWorkspaceChange(before, change, this.options.apply);
-    if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') return applied;
+    if (!applied.ok && applied.error.code !== 'LIMIT_EXCEEDED') {
+      return err(request.concealFailure?.(before, change, applied.error) ?? applied.error);
+    }
     const allowed = request.authorize(before, change);
     if (!allowed.ok) return allowed;
     if (!applied.ok) return err(limitBreach(applied.error, this.options.workspace));
@@ -425,11 +440,7 @@ export class WorkspaceSequencer {
    * answers after that without waiting.
    */
   private async loadOwner(clientId: string): Promise<string | null> {
-    let highest = this.highest.get(clientId);
-    if (highest === undefined) {
-      highest = (await this.log.highestSeq(clientId)) ?? 0;
-      this.highest.set(clientId, highest);
-    }
+    const highest = await this.highestSeqOf(clientId);
     // The newest change is the one truncation keeps longest. Once truncation dropped all of a
     // client's changes the owner is unknown, and the next new change claims the id again.
     const owner =
@@ -449,16 +460,21 @@ export class WorkspaceSequencer {
       );
       return { outcome };
     }
+    if (seq > (await this.highestSeqOf(clientId))) return undefined;
+    const stored = await this.log.findBySeq(clientId, seq);
+    // A seq at or below the client's highest is a resubmission even when truncation dropped its
+    // record: it was sequenced, and sequencing it again would apply it twice.
+    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
+  }
+
+  /** The highest seq sequenced from `clientId` (0 for none), read from the log on first sight. */
+  private async highestSeqOf(clientId: string): Promise<number> {
     let highest = this.highest.get(clientId);
     if (highest === undefined) {
       highest = (await this.log.highestSeq(clientId)) ?? 0;
       this.highest.set(clientId, highest);
     }
-    if (seq > highest) return undefined;
-    const stored = await this.log.findBySeq(clientId, seq);
-    // A seq at or below the client's highest is a resubmission even when truncation dropped its
-    // record: it was sequenced, and sequencing it again would apply it twice.
-    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
+    return highest;
   }
 
   /** The changes after `base` up to the head, committed or not. */

@@ -12,7 +12,7 @@ import {
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
-import { concealDenial } from './hidden-nodes.js';
+import { concealDenial, concealFailure } from './hidden-nodes.js';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
 import type { SequencedChange } from './sequencer.js';
@@ -291,6 +291,7 @@ export class SessionWorkspaces {
         baseRevision: message.baseRevision,
         change: message.change,
         authorize: (state, change) => authorize(caps, state, change),
+        concealFailure: (state, change, failure) => concealFailure(caps, state, change, failure),
         origin: this.session,
       })
       .then((outcome) => {

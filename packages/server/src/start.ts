@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { MemoryOpLogStore, type OpLogStore } from '@dist-space/oplog-storage';
 import { openLmdbOpLogStore } from '@dist-space/oplog-storage-lmdb';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
@@ -50,22 +49,6 @@ async function readTls(config: ServerConfig): Promise<{ cert: Buffer; key: Buffe
   };
 }
 
-async function httpsServer(
-  config: ServerConfig,
-  tls: { cert: Buffer; key: Buffer } | undefined,
-): Promise<HttpsServer | undefined> {
-  if (!tls) return undefined;
-  const server = createHttpsServer(tls);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: config.host, port: config.port }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
-}
-
 /**
  * Starts the reference server a configuration describes: the store (LMDB in `dataDir`, or
  * memory), authentication, a WebSocket listener and, if asked, a TCP listener; both speak TLS
@@ -85,7 +68,6 @@ export async function startServer(
   });
   const listeners: Listener[] = [];
   let store: OpLogStore | undefined;
-  let https: HttpsServer | undefined;
   try {
     const auth = await setUpAuthentication(config.auth, config.dataDir);
     if (!auth.ok) return auth;
@@ -105,18 +87,15 @@ export async function startServer(
       logRing: ring,
     });
     const tls = await readTls(config);
-    https = await httpsServer(config, tls);
     const ws = await listenWebSocket({
       ...server.listenerOptions(),
       host: config.host,
       port: config.port,
-      ...(https ? { server: https } : {}),
+      ...(tls ? { tls } : {}),
     });
     listeners.push(ws);
     server.attach(ws);
-    const address = https?.address();
-    const port = typeof address === 'object' && address !== null ? address.port : ws.port;
-    const url = `${https ? 'wss' : 'ws'}://${config.host}:${port}/`;
+    const url = `${tls ? 'wss' : 'ws'}://${config.host}:${ws.port}/`;
     let tcpUrl: string | undefined;
     if (config.tcpPort !== null) {
       const tcp = await listenTcp({
@@ -130,7 +109,6 @@ export async function startServer(
       tcpUrl = `${tls ? 'tls' : 'tcp'}://${config.host}:${tcp.port}`;
     }
     const openedStore = store;
-    const openedHttps = https;
     return ok({
       server,
       url,
@@ -140,13 +118,11 @@ export async function startServer(
       async stop(reason) {
         await server.close(reason);
         await openedStore.close();
-        if (openedHttps) await new Promise<void>((resolve) => openedHttps.close(() => resolve()));
       },
     });
   } catch (e) {
     await Promise.allSettled(listeners.map((l) => l.close()));
     await store?.close().catch(() => undefined);
-    https?.close();
     if (e instanceof DistSpaceError) return err(e);
     const error = e as NodeJS.ErrnoException;
     return err(

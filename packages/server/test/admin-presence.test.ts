@@ -1,4 +1,5 @@
 import { insert } from '@dist-space/ot-core';
+import { encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   build,
@@ -202,6 +203,42 @@ describe('limits', () => {
     const b = await TestClient.session(s, 'bob');
     b.send({ type: 'Open', requestId: 3, workspace: 'one' });
     expect((await b.next('Error')).error.code).toBe('TOO_MANY_SESSIONS');
+  });
+
+  it('refuses a Presence whose state is over maxPresenceStateBytes with LIMIT_EXCEEDED, and takes one under it', async () => {
+    s = await startTestServer({ limits: { maxPresenceStateBytes: 64 } });
+    const a = await TestClient.session(s, 'alice');
+    const { revision } = await a.open('w');
+    const b = await TestClient.session(s, 'bob');
+    await b.open('w', false);
+    const presence = (name: string) =>
+      a.send({ type: 'Presence', workspace: 'w', revision, files: {}, state: { name } });
+    presence('x'.repeat(100));
+    const refused = await a.next('Error');
+    expect(refused.error.code).toBe('LIMIT_EXCEEDED');
+    expect(refused.error.details).toMatchObject({ limit: 'maxPresenceStateBytes' });
+    presence('ada');
+    expect((await b.next('Presence')).state).toEqual({ name: 'ada' });
+    expect(a.drain(['Error'])).toEqual([]);
+  });
+
+  it('closes a session after 1,000 bad messages, and not before', async () => {
+    // The frame rate must not cut the session off first.
+    s = await startTestServer({
+      connection: {
+        messagesPerSecond: Number.POSITIVE_INFINITY,
+        messageBurst: Number.POSITIVE_INFINITY,
+      },
+    });
+    const a = await TestClient.session(s, 'alice');
+    const unknownType = encode([99, {}]);
+    for (let i = 0; i < 999; i++) a.sendRaw(unknownType);
+    a.send({ type: 'Ping', nonce: 7 });
+    expect((await a.next('Pong')).nonce).toBe(7);
+    expect(a.drain(['Error'])).toHaveLength(999);
+    a.sendRaw(unknownType);
+    expect((await a.next('Goodbye')).error.code).toBe('PROTOCOL_VIOLATION');
+    expect(await a.closed()).toBe('PROTOCOL_VIOLATION');
   });
 
   it('welcomes sessions when the message rate is unlimited, leaving the rate out of Welcome', async () => {

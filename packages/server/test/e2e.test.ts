@@ -308,4 +308,71 @@ describe('what the transform did to a change', () => {
     expect(plain).toMatchObject({ type: 'Ack', revision: 5 });
     expect('altered' in plain).toBe(false);
   });
+
+  it('tells the author the name its created file got when a concurrent create took the name', async () => {
+    const s = await server();
+    const alice = await TestClient.session(s, 'alice');
+    const bob = await TestClient.session(s, 'bob');
+    const { state } = await alice.open('w');
+    await bob.open('w', false);
+    const bobs = build(state, 'bob', (b) => void b.createFile('notes.txt', 'bob'));
+    expect(await bob.submit('w', 0, bobs)).toMatchObject({ type: 'Ack', revision: 1 });
+    const alices = build(state, alice.clientId, (b) => {
+      b.createFile('other.txt', '');
+      b.createFile('notes.txt', 'alice');
+    });
+    const ack = await alice.submit('w', 0, alices);
+    expect(ack).toMatchObject({ type: 'Ack', revision: 2 });
+    if (ack.type !== 'Ack') return;
+    expect(ack.altered).toHaveLength(1);
+    const [renamed] = ack.altered ?? [];
+    expect(renamed).toMatchObject({ index: 1, outcome: 'renamed' });
+    const name = renamed?.outcome === 'renamed' ? renamed.name : '';
+    expect(name).not.toBe('notes.txt');
+    // The name the Ack gives is where the server put Alice's file.
+    const after = await alice.open('w', false);
+    expect(after.state.read(name)).toEqual({ ok: true, value: 'alice' });
+    expect(after.state.read('notes.txt')).toEqual({ ok: true, value: 'bob' });
+  });
+});
+
+describe('a failed commit', () => {
+  it('tells every session of the workspace STORE_FAILED, applies nothing, and serves the store again on the next Open', async () => {
+    const store = new MemoryOpLogStore();
+    const append = store.append.bind(store);
+    let failNext = false;
+    store.append = async (workspace, changes) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      return append(workspace, changes);
+    };
+    const s = await server({ store });
+    const a = await TestClient.session(s, 'alice');
+    const b = await TestClient.session(s, 'bob');
+    const { state } = await a.open('w');
+    const kept = build(state, a.clientId, (x) => void x.createFile('kept', 'k'), 1);
+    expect(await a.submit('w', 0, kept)).toMatchObject({ type: 'Ack', revision: 1 });
+    const opened = await b.open('w', false);
+
+    failNext = true;
+    const lost = build(opened.state, a.clientId, (x) => void x.createFile('lost', 'l'), 10);
+    const reply = await a.submit('w', 1, lost);
+    expect(reply).toMatchObject({ type: 'Reject', error: { code: 'STORE_FAILED' } });
+    expect((await a.next('Error')).error.code).toBe('STORE_FAILED');
+    expect((await b.next('Error')).error.code).toBe('STORE_FAILED');
+    expect(b.drain(['Broadcast'])).toEqual([]);
+    // Dropped from the workspace: a Submit without opening it again is refused.
+    expect(await b.submit('w', 1, [])).toMatchObject({
+      type: 'Reject',
+      error: { code: 'NOT_OPEN' },
+    });
+
+    const again = await a.open('w', false);
+    expect(again.revision).toBe(1);
+    expect(again.state.read('kept')).toEqual({ ok: true, value: 'k' });
+    expect(again.state.resolve('lost').ok).toBe(false);
+    expect(await a.submit('w', 1, lost)).toMatchObject({ type: 'Ack', revision: 2 });
+  });
 });

@@ -310,6 +310,56 @@ describe('permissions on a live server', () => {
     expect(c.drain(['Error'])).toEqual([]);
   });
 
+  it('answers a change on a hidden node that does not apply as one on an absent id: no oracle of its length or content', async () => {
+    const { c, revision } = await as(['read:src/**', 'write:src/**'], 'prober');
+    const full = await admin.open('w', false);
+    const hiddenId = edit(full.state, 'secret/key.pem', [insert(0, 'x')])[0]!.id;
+    const [deleteOp] = build(full.state, 'prober', (b) => void b.delete('secret/key.pem'));
+    if (deleteOp?.type !== 'delete' || deleteOp.removed.kind !== 'file') throw new Error('delete');
+    // Probes whose failure would tell the file's length (an insert past its end) or its content
+    // (a delete recording other content than the file's); the right guess would be denied.
+    const probes = [
+      [{ type: 'edit', id: hiddenId, change: [insert(50, 'x')] }],
+      [{ ...deleteOp, removed: { ...deleteOp.removed, content: 'GUESS' } }],
+    ] as const;
+    for (const probe of probes) {
+      // The same op on an id that names nothing (a delete records the id it removes too).
+      const absent = probe.map((op) =>
+        op.type === 'delete'
+          ? { ...op, id: 'nobody:404', removed: { ...op.removed, id: 'nobody:404' } }
+          : { ...op, id: 'nobody:404' },
+      );
+      const onHidden = await c.submit('w', revision, [...probe]);
+      const onAbsent = await c.submit('w', revision, absent);
+      expect(onAbsent).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+      expect(onHidden).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+      if (onHidden.type !== 'Reject' || onAbsent.type !== 'Reject') return;
+      expect(onHidden.error.details).toEqual({ index: 0, id: hiddenId });
+      expect(onHidden.error.message).toBe(
+        onAbsent.error.message.replaceAll('nobody:404', hiddenId),
+      );
+    }
+  });
+
+  it('answers a bad create into a hidden directory as one into an absent directory', async () => {
+    const { c, revision } = await as(['read:src/**', 'write:src/**', 'create:src/**'], 'prober2');
+    const full = await admin.open('w', false);
+    const [create] = build(full.state, 'prober2', (b) => void b.createFile('secret/x.pem', ''));
+    if (create?.type !== 'createFile') throw new Error('create');
+    const visibleId = edit(full.state, 'src/a.ts', [insert(0, 'x')])[0]!.id;
+    // The id is taken (a visible file's): apply says so before it looks at the directory, so
+    // the hidden directory and an absent one must get that same answer.
+    const taken = { ...create, id: visibleId };
+    const inHidden = await c.submit('w', revision, [taken]);
+    const inAbsent = await c.submit('w', revision, [{ ...taken, parent: 'nobody:404' }]);
+    expect(inAbsent).toMatchObject({ type: 'Reject', error: { code: 'ALREADY_EXISTS' } });
+    expect(inHidden).toMatchObject({ type: 'Reject', error: { code: 'ALREADY_EXISTS' } });
+    // A fresh id: the hidden directory is answered as an absent one.
+    const fresh = await c.submit('w', revision, [create]);
+    expect(fresh).toMatchObject({ type: 'Reject', error: { code: 'NOT_FOUND' } });
+    expect(JSON.stringify(fresh)).not.toMatch(/secret/);
+  });
+
   it('shows a session only what it may read: snapshot, broadcasts and presence', async () => {
     const { c, state } = await as(['read:src/**', 'read:lib/**', 'write:**'], 'viewer');
     const paths = [...state.walk()].map((n) => state.pathOf(n.id)).sort();

@@ -112,6 +112,25 @@ describe('the workspace sequencer', () => {
     expect(appended).toHaveLength(2);
   });
 
+  it('answers INTERNAL_ERROR, never a rejected promise, when the commit listener throws', async () => {
+    const { log, release } = heldLog();
+    const sequencer = new WorkspaceSequencer(log, {
+      workspace: 'w',
+      apply: {},
+      maxChangeOps: 100,
+      recentWindow: 100,
+      onCommit: () => {
+        throw new Error('listener bug');
+      },
+      onFailure: () => {},
+    });
+    const submitted = sequencer.submit(createFile('a', 'one'));
+    await turns();
+    release();
+    const outcome = await submitted;
+    expect(!outcome.ok && outcome.error.code).toBe('INTERNAL_ERROR');
+  });
+
   it('rejects a change whose context fits no workspace with CONTEXT_MISMATCH, and keeps going', async () => {
     // The concurrent change the hostile one must be transformed against (vfs-workspace's
     // transform guard case); the sequencer reads it from the log.

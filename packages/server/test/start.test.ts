@@ -279,3 +279,44 @@ describe('TLS', () => {
     expect(await exited(child)).toBe(0);
   });
 });
+
+describe('TLS deadlines', () => {
+  it('cuts off a wss:// peer that never completes its TLS handshake at handshakeTimeoutMs', async () => {
+    const { startServer } = await import('@dist-space/server');
+    const { testCertFile, testKeyFile } = await import('../../../test-support/tls/index.js');
+    const { connect } = await import('node:net');
+    const started = await startServer(
+      {
+        ...DEFAULT_SERVER_CONFIG,
+        port: 0,
+        store: 'memory',
+        tls: { certFile: testCertFile, keyFile: testKeyFile },
+        auth: {
+          ...DEFAULT_SERVER_CONFIG.auth,
+          anonymous: { scopes: ['read:**'], workspaces: ['*'] },
+        },
+        connection: { handshakeTimeoutMs: 300 },
+        logLevel: 'silent',
+      },
+      { logDestination: null },
+    );
+    if (!started.ok) throw started.error;
+    // A peer that connects and sends nothing: it neither starts TLS nor sends an upgrade.
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(started.value.url).port) });
+    try {
+      const closedAfter = await new Promise<number>((resolve, reject) => {
+        const at = Date.now();
+        const timer = setTimeout(() => reject(new Error('still open after 5 s')), 5_000);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(Date.now() - at);
+        });
+      });
+      expect(closedAfter).toBeGreaterThanOrEqual(250);
+    } finally {
+      socket.destroy();
+      await started.value.stop();
+    }
+  });
+});

@@ -1,6 +1,12 @@
-import { createServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { ConnectionOptions as TlsConnectionOptions, TlsOptions } from 'node:tls';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { BaseConnection, type BaseConnectionInit } from '../base-connection.js';
@@ -112,6 +118,12 @@ export interface WebSocketListenOptions extends ConnectionManagerOptions {
    */
   readonly server?: HttpServer;
   /**
+   * Serve `wss://` from its own HTTPS server, with these options of `node:tls` (`cert` and `key`
+   * at least). The TLS handshake and the upgrade request must both come within the handshake
+   * deadline (`limits.handshakeTimeoutMs`), as the upgrade alone must over plain HTTP.
+   */
+  readonly tls?: TlsOptions;
+  /**
    * The address a connection is counted under for per-address limits. Default: the socket's peer
    * address. Behind a reverse proxy, read the header the proxy sets, and only that proxy's.
    */
@@ -135,7 +147,7 @@ class WsServerListener extends ListenerBase implements WebSocketListener {
     options: WebSocketListenOptions,
   ) {
     super(options);
-    this.address = `ws://${host.includes(':') ? `[${host}]` : host}:${port}${options.path ?? '/'}`;
+    this.address = `${options.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}${options.path ?? '/'}`;
     const addressOf =
       options.remoteAddressOf ??
       ((request: IncomingMessage) => normaliseAddress(request.socket.remoteAddress));
@@ -172,7 +184,7 @@ export async function listenWebSocket(
   let ownServer: HttpServer | undefined;
   let port = 0;
   if (options.server === undefined) {
-    ownServer = createUpgradeOnlyServer(limits.handshakeTimeoutMs);
+    ownServer = createUpgradeOnlyServer(limits.handshakeTimeoutMs, options.tls);
     const server = ownServer;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -195,21 +207,22 @@ export async function listenWebSocket(
   return new WsServerListener(wss, ownServer, port, host, options);
 }
 
-function createUpgradeOnlyServer(timeout: number): HttpServer {
-  const server = createServer(
+function createUpgradeOnlyServer(timeout: number, tls: TlsOptions | undefined): HttpServer {
+  const deadlines =
     timeout > 0
       ? {
           headersTimeout: timeout,
           requestTimeout: timeout,
           connectionsCheckingInterval: Math.max(100, Math.min(1_000, timeout / 2)),
         }
-      : {},
-    (_request, response) => {
-      response.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
-      response.end('This endpoint speaks WebSocket only.\n');
-    },
-  );
-  return server;
+      : {};
+  const answer426 = (_request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
+    response.end('This endpoint speaks WebSocket only.\n');
+  };
+  if (tls === undefined) return createServer(deadlines, answer426);
+  // Node's own TLS handshake deadline is 120 s; 0 switches it off, as it does the others.
+  return createHttpsServer({ handshakeTimeout: timeout, ...tls, ...deadlines }, answer426);
 }
 
 /** Options for {@link connectNodeWebSocket}. */
