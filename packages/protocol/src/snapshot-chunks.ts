@@ -7,8 +7,11 @@ import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits, resolveProtocolLimits } f
 import { MESSAGE_TYPES } from './message-types.js';
 import type { Snapshot, SnapshotChunk } from './messages/workspace.js';
 
-/** What identifies a snapshot: the request it answers, the workspace, the revision. */
-export type SnapshotHeader = Pick<Snapshot, 'requestId' | 'workspace' | 'revision'>;
+/**
+ * What identifies a snapshot (the request it answers, the workspace, the revision) and the
+ * client's last seq it carries.
+ */
+export type SnapshotHeader = Pick<Snapshot, 'requestId' | 'workspace' | 'revision' | 'lastSeq'>;
 
 /** The msgpack encoding of a workspace state, as SnapshotChunk messages carry it in slices. */
 export function encodeWorkspaceState(state: Workspace): Uint8Array {
@@ -60,7 +63,10 @@ export function encodeSnapshotChunks(
 }
 
 function pickHeader(header: SnapshotHeader): SnapshotHeader {
-  return { requestId: header.requestId, workspace: header.workspace, revision: header.revision };
+  const { requestId, workspace, revision, lastSeq } = header;
+  return lastSeq === undefined
+    ? { requestId, workspace, revision }
+    : { requestId, workspace, revision, lastSeq };
 }
 
 /**
@@ -81,8 +87,8 @@ function chunkOverhead(header: SnapshotHeader): number {
 
 /**
  * Joins the SnapshotChunk messages of one snapshot, in order, into the Snapshot they carry. It
- * checks that the chunks come in order (index 0, 1, ...), agree on request, workspace, revision
- * and count, and that their total stays within `maxSnapshotBytes`; the joined state is decoded
+ * checks that the chunks come in order (index 0, 1, ...), agree on request, workspace, revision,
+ * last seq and count, and that their total stays within `maxSnapshotBytes`; the joined state is decoded
  * under the same limits as a frame, with `maxSnapshotBytes` in place of `maxFrameBytes`. After an
  * error it starts over with the next chunk 0.
  */
@@ -146,7 +152,7 @@ export class SnapshotAssembler {
     if (chunk.index !== expectedIndex) {
       return outOfOrder('index', `${expectedIndex}, the next chunk`, chunk.index);
     }
-    for (const field of ['requestId', 'workspace', 'revision', 'count'] as const) {
+    for (const field of ['requestId', 'workspace', 'revision', 'lastSeq', 'count'] as const) {
       if (chunk[field] !== first[field]) {
         return outOfOrder(field, `${first[field]}, as in chunk 0`, chunk[field]);
       }

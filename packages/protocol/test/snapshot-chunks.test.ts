@@ -40,6 +40,15 @@ describe('encodeSnapshot', () => {
     expect(assembler.inProgress).toBe(false);
   });
 
+  it('carries the last seq in every chunk, and a snapshot without one joins without one', () => {
+    const frames = encodeSnapshot(snapshot, 120);
+    expect(frames.map((frame) => decodeChunk(frame).lastSeq)).toEqual(frames.map(() => 17));
+    const { lastSeq: _, ...withoutLastSeq } = snapshot;
+    const assembler = new SnapshotAssembler();
+    const results = encodeSnapshot(withoutLastSeq, 120).map((f) => assembler.add(decodeChunk(f)));
+    expect(results.at(-1)).toEqual({ ok: true, value: withoutLastSeq });
+  });
+
   it('throws a RangeError when the frame cannot hold even a header: a configuration bug', () => {
     expect(() => encodeSnapshotChunks(header, stateBytes, 40)).toThrow(RangeError);
   });
@@ -63,10 +72,10 @@ describe('SnapshotAssembler', () => {
   });
 
   it('refuses chunks of another snapshot mixed in', () => {
-    for (const field of ['requestId', 'revision', 'count'] as const) {
+    for (const field of ['requestId', 'revision', 'lastSeq', 'count'] as const) {
       const assembler = new SnapshotAssembler();
       assembler.add(chunks[0]!);
-      const other = { ...chunks[1]!, [field]: chunks[1]![field] + 1 };
+      const other = { ...chunks[1]!, [field]: (chunks[1]![field] ?? 0) + 1 };
       const result = assembler.add(other);
       expect(result.ok || result.error.details).toMatchObject({ type: 'SnapshotChunk', field });
     }

@@ -32,6 +32,12 @@ export interface Snapshot {
   readonly workspace: string;
   /** The revision the state is at; changes after it arrive as Broadcasts. */
   readonly revision: number;
+  /**
+   * The highest `seq` the server has sequenced from this session's client id in this workspace
+   * (absent: none). A client that has lost its own count (a fresh store, a cleared one) numbers
+   * its next Submit above it, or the server would take it for a resubmission.
+   */
+  readonly lastSeq?: number;
   /** The state. */
   readonly state: Workspace;
 }
@@ -48,6 +54,8 @@ export interface SnapshotChunk {
   readonly workspace: string;
   /** The revision the state is at. */
   readonly revision: number;
+  /** As in Snapshot: the highest seq sequenced from this session's client id here. */
+  readonly lastSeq?: number;
   /** This chunk's place, 0..count-1; chunks are sent in order. */
   readonly index: number;
   /** How many chunks make the state. */
@@ -174,6 +182,7 @@ export const WORKSPACE_MESSAGES = {
     requestId: uint,
     workspace: workspaceIdField,
     revision: uint,
+    lastSeq: optional(positiveInt),
     state: workspaceStateField,
   }),
   SnapshotChunk: defineMessage<SnapshotChunk>(
@@ -184,6 +193,7 @@ export const WORKSPACE_MESSAGES = {
       requestId: uint,
       workspace: workspaceIdField,
       revision: uint,
+      lastSeq: optional(positiveInt),
       index: uint,
       count: positiveInt,
       bytes: binary,

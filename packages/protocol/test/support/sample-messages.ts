@@ -103,6 +103,7 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     requestId: 1,
     workspace: 'acme.web-app',
     revision: 1_284,
+    lastSeq: 17,
     state: sampleState,
   },
   SnapshotChunk: {
@@ -110,6 +111,7 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
     requestId: 1,
     workspace: 'acme.web-app',
     revision: 1_284,
+    lastSeq: 17,
     index: 2,
     count: 5,
     bytes: Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff),
