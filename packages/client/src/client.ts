@@ -213,7 +213,8 @@ export class Client extends Emitter<ClientEvents> {
       ...(options.create ? { create: true } : {}),
     });
     if (reply.type !== 'Snapshot') throw errorFromPayload((reply as MessageOf<'Error'>).error);
-    return this.makeHandle(workspace, { state: reply.state, revision: reply.revision }, options);
+    const { state, revision, lastSeq } = reply;
+    return this.makeHandle(workspace, { state, revision, lastSeq }, options);
   }
 
   /**

@@ -137,7 +137,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     readonly id: string,
     private readonly link: HandleLink,
     store: PendingStore,
-    start: { state: Workspace; revision: number } | RestoredState,
+    start: { state: Workspace; revision: number; lastSeq?: number } | RestoredState,
     options: OpenOptions,
     saveDelayMs: number = DEFAULT_SAVE_DELAY_MS,
   ) {
@@ -163,6 +163,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     } else {
       this.sync = new SyncState(start.state, start.revision);
       this.idPrefix = randomPrefix();
+      this.continueAfter(start.lastSeq);
     }
   }
 
@@ -389,6 +390,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         this.resend();
         return;
       case 'Snapshot':
+        this.continueAfter(message.lastSeq);
         this.rebaseOnto(message.state, message.revision);
         return;
       case 'Presence':
@@ -565,6 +567,15 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       return;
     }
     this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
+  }
+
+  /**
+   * Numbers the next new change above `lastSeq`, the highest seq the server has from this client
+   * id here: a handle without saved state starts from nothing, and a seq the server has seen
+   * would be answered as a duplicate and never applied.
+   */
+  private continueAfter(lastSeq: number | undefined): void {
+    if (lastSeq !== undefined && lastSeq >= this.nextSeq) this.nextSeq = lastSeq + 1;
   }
 
   private rebaseOnto(target: Workspace, revision: number): void {

@@ -319,6 +319,25 @@ describe('Client', () => {
     expect(textOf(other, 'f.txt')).toBe('01234');
   });
 
+  it("numbers a fresh handle's changes above the server's last seq for its client id, so none passes for a duplicate", async () => {
+    server = await startTestServer();
+    // The first client's edits go out as seqs 1, 2, ...; its memory store goes with it.
+    const first = await client('alice', { clientId: 'fixed' });
+    const before = await first.open('w', { create: true });
+    must(before.createFile('f.txt', 'one'));
+    await before.whenSynced();
+    must(before.insert('f.txt', 3, ' two'));
+    await before.whenSynced();
+    await first.close();
+    // The same client id with nothing saved: its first change must not reuse seq 1.
+    const again = await (await client('alice', { clientId: 'fixed' })).open('w');
+    must(again.insert('f.txt', 0, 'KEPT '));
+    await again.whenSynced();
+    const reader = await (await client('bob')).open('w');
+    expect(textOf(reader, 'f.txt')).toBe('KEPT one two');
+    expect(textOf(again, 'f.txt')).toBe('KEPT one two');
+  });
+
   it('gives two opens of one workspace made at once the same handle', async () => {
     server = await startTestServer();
     const c = await client('alice');

@@ -467,8 +467,12 @@ export class WorkspaceSequencer {
     return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
   }
 
-  /** The highest seq sequenced from `clientId` (0 for none), read from the log on first sight. */
-  private async highestSeqOf(clientId: string): Promise<number> {
+  /**
+   * The highest seq sequenced from `clientId` (0 for none), durable or not, read from the log on
+   * first sight. A client that lost its own count numbers its next change above it (Snapshot's
+   * `lastSeq`), or this sequencer would answer that change as a resubmission.
+   */
+  async highestSeqOf(clientId: string): Promise<number> {
     let highest = this.highest.get(clientId);
     if (highest === undefined) {
       highest = (await this.log.highestSeq(clientId)) ?? 0;

@@ -121,17 +121,30 @@ export class SessionWorkspaces {
       this.session.sendError(ws.error, message.requestId);
       return;
     }
-    this.join(ws.value);
-    this.sendSnapshot(ws.value, message.requestId);
+    await this.joinWithSnapshot(ws.value, message.requestId);
   }
 
-  /** Sends the state as the session may see it, in one frame or in chunks. */
-  sendSnapshot(ws: OpenWorkspace, requestId: number): void {
+  /**
+   * Joins the workspace and sends its state. The session's last seq (which may need the log) is
+   * read before joining, so that no Broadcast can overtake the Snapshot.
+   */
+  private async joinWithSnapshot(ws: OpenWorkspace, requestId: number): Promise<void> {
+    const lastSeq = await ws.sequencer.highestSeqOf(this.session.clientId);
+    this.join(ws);
+    this.sendSnapshot(ws, requestId, lastSeq);
+  }
+
+  /**
+   * Sends the state as the session may see it, in one frame or in chunks, with `lastSeq`, the
+   * highest seq sequenced from the session's client id (0: none).
+   */
+  sendSnapshot(ws: OpenWorkspace, requestId: number, lastSeq: number): void {
     const snapshot = {
       type: 'Snapshot' as const,
       requestId,
       workspace: ws.id,
       revision: ws.revision,
+      ...(lastSeq > 0 ? { lastSeq } : {}),
       state: ws.stateFor(this.session),
     };
     for (const frame of encodeSnapshot(snapshot, this.ctx.protocolLimits.maxFrameBytes)) {
@@ -170,8 +183,7 @@ export class SessionWorkspaces {
     if (this.session.visibility) {
       // A filtered view cannot replay the log (the projection needs each change's states); the
       // current state is what it needs, and the client rebases its pending changes onto it.
-      this.join(open);
-      this.sendSnapshot(open, message.requestId);
+      await this.joinWithSnapshot(open, message.requestId);
       return;
     }
     const since = message.sinceRevision;
@@ -325,7 +337,9 @@ export class SessionWorkspaces {
           (crossedTreeOps || notes.length > 0) &&
           this.joined.has(ws.id)
         ) {
-          this.sendSnapshot(ws, 0);
+          // A change sequenced as new has a seq above every earlier one of its client (a lower
+          // one is a duplicate), so with one Submit in flight it is the client's last seq.
+          this.sendSnapshot(ws, 0, message.seq);
         }
       });
   }

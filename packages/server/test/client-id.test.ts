@@ -69,6 +69,28 @@ describe('client id ownership', () => {
     });
   });
 
+  it("tells a client id's last seq in the Snapshot, from memory and after a restart, and nothing to another client", async () => {
+    const victim = await victimWithOneChange();
+    const { revision, state } = await victim.open('w', false);
+    expect(
+      await victim.submit('w', revision, edit(state, 'a.txt', [insert(0, 'x')]), 2),
+    ).toMatchObject({ type: 'Ack' });
+    victim.close();
+    await victim.closed();
+    const back = await TestClient.session(s, 'victim', { clientId: 'victim-1' });
+    expect((await back.open('w', false)).lastSeq).toBe(2);
+    const other = await TestClient.session(s, 'victim', { clientId: 'victim-other' });
+    expect((await other.open('w', false)).lastSeq).toBeUndefined();
+    back.close();
+    other.close();
+    await back.closed();
+    const store = s.store;
+    await s.stop(false);
+    s = await startTestServer({ store });
+    const restarted = await TestClient.session(s, 'victim', { clientId: 'victim-1' });
+    expect((await restarted.open('w', false)).lastSeq).toBe(2);
+  });
+
   it("refuses a Hello that names a live session's client id for another user", async () => {
     const victim = await TestClient.session(s, 'victim', { clientId: 'victim-2' });
     await expect(

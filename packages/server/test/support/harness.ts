@@ -249,12 +249,15 @@ export class TestClient {
   }
 
   /** Opens a workspace and returns its state and revision. */
-  async open(workspace: string, create = true): Promise<{ state: Workspace; revision: number }> {
+  async open(
+    workspace: string,
+    create = true,
+  ): Promise<{ state: Workspace; revision: number; lastSeq: number | undefined }> {
     this.send({ type: 'Open', requestId: 1, workspace, create });
     const reply = await this.next(['Snapshot', 'Error']);
     if (reply.type === 'Error')
       throw new Error(`open failed: ${reply.error.code} ${reply.error.message}`);
-    return { state: reply.state, revision: reply.revision };
+    return { state: reply.state, revision: reply.revision, lastSeq: reply.lastSeq };
   }
 
   nextSeq(): number {
