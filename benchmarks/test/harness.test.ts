@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../src/harness.js';
 import { runBenchmarks, succeeded } from '../src/runner.js';
 import { suites } from '../src/suites.js';
+import { formatTable } from '../src/table.js';
 import { smallestTraceName } from '../src/trace.js';
 
 // The harness itself: that a smoke run of every suite verifies, that a wrong final text makes a
@@ -31,6 +32,20 @@ describe('the benchmark harness', () => {
     for (const row of result.rows) expect(row.name.startsWith('replay')).toBe(true);
     for (const row of result.rows) expect(row.verified, row.name).toBe(true);
     expect(succeeded(result)).toBe(true);
+  });
+
+  it("prints an unmeasured figure as '-' (a window without a single ack), not a crash", () => {
+    // A percentile of no samples is NaN in the child and null after its IPC.
+    const row: Row = {
+      name: 'no acks: p99',
+      unit: 'ms',
+      ours: Number.NaN,
+      peers: { peer: null as unknown as number },
+      verified: false,
+      notes: 'no change was acknowledged',
+    };
+    const table = formatTable('server', [row], { smoke: true, runs: 1, traces: [] });
+    expect(table).toMatch(/no acks: p99\s+ms\s+-\s+- \(-\)\s+NO \(no change was acknowledged\)/);
   });
 
   it('reports a wrong final text as unverified and fails the run', async () => {
