@@ -28,10 +28,11 @@ const caps = Capabilities.parse(['read:**', 'write:**', 'create:**', 'delete:**'
 if (!caps.ok) throw caps.error;
 const capabilities = caps.value;
 // What the server's session does for a submit (session-workspaces.ts, `authorize`).
-const authorize: SubmitRequest['authorize'] = (state, change) =>
-  capabilities.checkAll(
-    touchedPathsOfApplied(state, change).map((t) => ({ verb: t.access, path: t.path })),
-  );
+const authorize: SubmitRequest['authorize'] = (state, change) => {
+  const touched = touchedPathsOfApplied(state, change);
+  if (!touched.ok) return touched;
+  return capabilities.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'dist-space-submit-path-'));
 const store: OpLogStore =

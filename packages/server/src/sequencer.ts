@@ -2,6 +2,7 @@ import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import {
   type ApplyOptions,
   applyWorkspaceChange,
+  countChangeOps,
   type TransformNote,
   tryTransformWorkspaceChange,
   type Workspace,
@@ -126,12 +127,6 @@ interface Pending {
 /** A submit the sequencer has put in order (or answered): its outcome, once durable. */
 interface Sequenced {
   readonly outcome: Promise<Result<SubmitOutcome>>;
-}
-
-function countOps(change: WorkspaceChange): number {
-  let n = 0;
-  for (const op of change) n += op.type === 'edit' ? Math.max(1, op.change.length) : 1;
-  return n;
 }
 
 function hasTreeOp(change: WorkspaceChange): boolean {
@@ -264,7 +259,7 @@ export class WorkspaceSequencer {
     if (duplicate) return ok(duplicate);
 
     const { workspace, maxChangeOps } = this.options;
-    const ops = countOps(request.change);
+    const ops = countChangeOps(request.change);
     if (ops > maxChangeOps) {
       return err(
         new DistSpaceError(

@@ -472,9 +472,12 @@ export function authorize(
   change: WorkspaceChange,
 ): Result<void> {
   const touched = touchedPathsOfApplied(state, change);
-  const allowed = caps.checkAll(touched.map((t) => ({ verb: t.access, path: t.path })));
+  // The sequencer applied the change before asking, so the walk does not fail; if it ever did,
+  // its error refuses the change rather than throwing in the request path.
+  if (!touched.ok) return touched;
+  const allowed = caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
   if (allowed.ok) return allowed;
-  return err(concealDenial(caps, state, change, touched, allowed.error));
+  return err(concealDenial(caps, state, change, touched.value, allowed.error));
 }
 
 /** Catchup reads from the log this often, at most, while commits outrun the memory window. */

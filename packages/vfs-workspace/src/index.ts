@@ -28,7 +28,13 @@ export {
   invertWorkspaceChange,
   isWorkspaceChangeInvertible,
 } from './invert.js';
-export { DEFAULT_WORKSPACE_LIMITS, resolveLimits, type WorkspaceLimits } from './limits.js';
+export {
+  countChangeOps,
+  DEFAULT_WORKSPACE_LIMITS,
+  opWeight,
+  resolveLimits,
+  type WorkspaceLimits,
+} from './limits.js';
 export {
   type CreateDirOp,
   type CreateFileOp,

@@ -1,4 +1,5 @@
 import { type ChangeLimits, DEFAULT_CHANGE_LIMITS } from '@dist-space/ot-core';
+import type { WorkspaceOp } from './ops.js';
 import { DEFAULT_PATH_LIMITS, type PathLimits } from './paths.js';
 
 /** Limits applied to untrusted workspace changes and snapshots (see `parseWorkspaceChange`). */
@@ -47,4 +48,21 @@ export function resolveLimits(limits: WorkspaceLimits = {}): typeof DEFAULT_WORK
     path: { ...DEFAULT_PATH_LIMITS, ...limits.path },
     edit: { ...DEFAULT_CHANGE_LIMITS, ...limits.edit },
   };
+}
+
+/**
+ * What one op weighs against a server's ops-per-change limit: the text ops of an edit (at
+ * least one), or 1 for a tree op. A text op costs the server as much as a tree op does, so an edit
+ * of a thousand scattered keystrokes counts as a thousand. The server counts changes with it and
+ * the client cuts its buffer with it, so both sides always agree on what fits.
+ */
+export function opWeight(op: WorkspaceOp): number {
+  return op.type === 'edit' ? Math.max(1, op.change.length) : 1;
+}
+
+/** The weight of a whole change against an ops-per-change limit: its ops' {@link opWeight}s. */
+export function countChangeOps(change: readonly WorkspaceOp[]): number {
+  let n = 0;
+  for (const op of change) n += opWeight(op);
+  return n;
 }

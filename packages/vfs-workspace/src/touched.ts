@@ -104,22 +104,23 @@ export function touchedPaths(ws: Workspace, change: WorkspaceChange): Result<Tou
  * a change before checking rights): the same list as {@link touchedPaths}, cheaper. `ws` is the
  * state before the change, the one it was applied to, not the state it produced. Edits move
  * no path, so a change of edits alone costs one path lookup per op and no apply; a change with
- * a tree op is walked op by op as `touchedPaths` walks it. For a change that does not apply to
- * `ws` the result is not defined: check such a change with `touchedPaths`.
+ * a tree op is walked op by op as `touchedPaths` walks it.
+ *
+ * @returns the paths; for a change that does not apply to `ws` after all, the error of the first
+ * op that does not (from that walk), or, for edits alone, the paths of the edits whose file exists
  */
-export function touchedPathsOfApplied(ws: Workspace, change: WorkspaceChange): TouchedPath[] {
+export function touchedPathsOfApplied(
+  ws: Workspace,
+  change: WorkspaceChange,
+): Result<TouchedPath[]> {
   const out: TouchedPath[] = [];
   for (let index = 0; index < change.length; index++) {
     const op = change[index]!;
-    if (op.type !== 'edit') {
-      const walked = touchedPaths(ws, change);
-      if (!walked.ok) throw walked.error;
-      return walked.value;
-    }
+    if (op.type !== 'edit') return touchedPaths(ws, change);
     const path = ws.pathOf(op.id);
     if (path !== undefined && ws.node(op.id)?.kind === 'file') {
       out.push({ index, access: 'write', path, kind: 'file' });
     }
   }
-  return out;
+  return ok(out);
 }
