@@ -2,6 +2,7 @@ import { type Change, normalize, type Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   type EditOp,
+  opWeight,
   type TransformNote,
   transformWorkspaceX,
   type Workspace,
@@ -173,6 +174,18 @@ export class SyncState {
     return this.inflightValue;
   }
 
+  /**
+   * Puts the in-flight change back at the front of the buffer, to be taken again (in parts, by
+   * {@link SyncState.takeNext}'s `maxOps`): for a change the server refused only for its size and
+   * never sequenced. The local state stays as it is: the same ops are pending, in the same order.
+   */
+  unsend(): void {
+    const inflight = this.inflightValue;
+    if (!inflight) return;
+    this.inflightValue = undefined;
+    this.buffer = [...inflight.change, ...this.buffer];
+  }
+
   /** The server sequenced the in-flight change as `revision`. */
   acknowledge(revision: number): void {
     const inflight = this.inflightValue;
@@ -243,11 +256,6 @@ export class SyncState {
   pending(): WorkspaceChange {
     return [...(this.inflightValue?.change ?? []), ...this.buffer];
   }
-}
-
-/** Ops as the server counts them against its ops-per-change limit: text ops of an edit, or 1. */
-function opWeight(op: WorkspaceOp): number {
-  return op.type === 'edit' ? Math.max(1, op.change.length) : 1;
 }
 
 /**

@@ -11,6 +11,7 @@ import { errorFromPayload, type MessageOf } from '@dist-space/protocol';
 import {
   applyWorkspaceChange,
   ChangeBuilder,
+  countChangeOps,
   invertWorkspaceChange,
   type NodeId,
   type TransformNote,
@@ -458,6 +459,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     }
     const inflight = this.sync.inflight;
     if (inflight?.seq !== seq) return;
+    if (error.code === 'LIMIT_EXCEEDED' && this.grewPastLimit(inflight.change)) {
+      // Remote changes grew it while it was in flight (a delete cut by inserts made inside it)
+      // and it was sent again after a reconnect. The server looks for a duplicate before it
+      // counts ops, so this refusal means it was never sequenced: send it again in parts.
+      this.sync.unsend();
+      this.flush();
+      return;
+    }
     switch (error.code) {
       case 'REBASE_REQUIRED':
         // Never sequenced (the server checks duplicates first): rebase it with the rest.
@@ -538,6 +547,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (!next) return;
     this.nextSeq++;
     this.submit(next.seq, next.change);
+  }
+
+  /** Whether `change` weighs more than the server takes in one change, and can be cut. */
+  private grewPastLimit(change: WorkspaceChange): boolean {
+    const weight = countChangeOps(change);
+    return weight > 1 && weight > this.link.maxOpsPerChange;
   }
 
   /** Sends the in-flight change again (same seq) after a reconnect, then anything buffered. */

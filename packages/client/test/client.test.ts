@@ -191,6 +191,43 @@ describe('Client', () => {
     expect(textOf(alice, 'f.txt')).toHaveLength(21);
   });
 
+  it('sends again in parts an in-flight change that remote changes grew past the server limit', async () => {
+    server = await startTestServer({ limits: { maxChangeOps: 2 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    must(alice.createFile('f.txt', '0123456789'));
+    await alice.whenSynced();
+    const store = new KeyedStore();
+    const first = await client('bob', { storage: store });
+    const b = await first.open('w');
+    await goOffline(first);
+    must(b.delete('f.txt', 2, 6)); // one op: '234567'
+    await (b as unknown as { saved(): Promise<void> }).saved();
+    await first.close();
+    // Bob's process died right after sending the delete, before the server read it: the saved
+    // state holds it in flight. Meanwhile alice types inside the range it deletes.
+    const key = store.lastKey!;
+    const saved = (await store.load(key))!;
+    await store.save(key, {
+      ...saved,
+      inflight: { seq: saved.nextSeq, change: saved.buffered },
+      nextSeq: saved.nextSeq + 1,
+      buffered: [],
+    });
+    must(alice.insert('f.txt', 4, 'X'));
+    must(alice.insert('f.txt', 7, 'Y'));
+    await alice.whenSynced();
+    // Catching up cuts bob's delete into three (around X and Y): one op over the limit of two.
+    const again = await client('bob', { storage: store });
+    const b2 = await again.open('w');
+    const rejected: string[] = [];
+    b2.on('rejected', (e) => rejected.push(e.error.code));
+    await b2.whenSynced();
+    await until(() => alice.revision === b2.revision, 'converged');
+    expect(rejected).toEqual([]);
+    expect(textOf(b2, 'f.txt')).toBe('01XY89');
+    expect(textOf(alice, 'f.txt')).toBe('01XY89');
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
@@ -404,6 +441,16 @@ describe('Client', () => {
 });
 
 /** A memory store that counts saves, and fails them while `failing` is set. */
+/** A memory store that remembers the key it last saved under. */
+class KeyedStore extends MemoryPendingStore {
+  lastKey: string | undefined;
+
+  override async save(key: string, value: PersistedWorkspace): Promise<void> {
+    this.lastKey = key;
+    await super.save(key, value);
+  }
+}
+
 class SaveCountingStore extends MemoryPendingStore {
   saves = 0;
   failing = false;
