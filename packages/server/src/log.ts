@@ -58,7 +58,10 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.destination !== null) {
     streams.push({
       level: level as pino.Level,
-      stream: options.destination ?? pino.destination({ dest: 1, sync: false }),
+      // Synchronous, as pino's own default: an asynchronous destination flushes at exit with
+      // sonic-boom's flushSync, which retries an EPIPE forever, so a server whose stdout reader
+      // had gone (`| head`, a dead log shipper) never exited after SIGTERM.
+      stream: options.destination ?? pino.destination({ dest: 1, sync: true }),
     });
   }
   return pino(

@@ -101,6 +101,24 @@ describe('dist-space-server (npm start)', () => {
     expect(await exited(child)).toBe(0);
   });
 
+  it('still stops on SIGTERM when whoever read its stdout has gone (a closed pipe)', async () => {
+    // `dist-space-server | head -5`, or a log shipper that died: the log records of the shutdown
+    // meet a closed pipe. An exit must not wait forever to flush them.
+    const data = await tempDir();
+    const { child } = await run([
+      '--port',
+      '0',
+      '--store',
+      'memory',
+      '--data-dir',
+      data,
+      '--dev-token',
+    ]);
+    child.stdout!.destroy();
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
   it('refuses to start without any authentication configured, with exit code 2', async () => {
     const data = await tempDir();
     const child = spawn(
