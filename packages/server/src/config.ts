@@ -1,5 +1,5 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
-import type { ConnectionLimits } from '@dist-space/transport-adapters';
+import { type ConnectionLimits, resolveLimits } from '@dist-space/transport-adapters';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.js';
 import './errors.js';
 
@@ -105,6 +105,14 @@ class ConfigReader {
 
   object(field: string, value: unknown): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      if (field === '') {
+        const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
+        throw new DistSpaceError(
+          'INVALID_CONFIG',
+          `${this.where} must be an object of settings such as {"port": 4455}, not ${shown}.`,
+          { field },
+        );
+      }
       throw this.fail(field, 'an object', value);
     }
     return value as Record<string, unknown>;
@@ -258,6 +266,19 @@ export function readServerConfig(
           throw r.fail(`connection.${key}`, 'a number >= 0', value);
         }
         connection[key] = value;
+      }
+      // The transport checks the limits together (maxBufferedBytes >= maxFrameSize, ...): ask it
+      // now, so that a bad value is refused naming this file, not when the listener starts.
+      try {
+        resolveLimits(connection);
+      } catch (e) {
+        throw new DistSpaceError(
+          'INVALID_CONFIG',
+          `${where}: 'connection': ${(e as Error).message}`,
+          {
+            field: 'connection',
+          },
+        );
       }
     }
     const persistence: Record<string, number> = { ...base.persistence };

@@ -190,7 +190,9 @@ describe('configuration', () => {
       [{ store: 'sqlite' }, "'store'"],
       [{ logLevel: 'loud' }, "'logLevel'"],
       [{ tls: { certFile: 'c' } }, "'tls.keyFile'"],
-      [[], 'must be an object'],
+      [[], 'must be an object of settings'],
+      [{ connection: { maxConnections: 0 } }, "'connection': maxConnections"],
+      [{ connection: { maxFrameSize: 100, maxBufferedBytes: 10 } }, 'at least maxFrameSize'],
     ];
     for (const [input, message] of cases) {
       const r = readServerConfig(input, DEFAULT_SERVER_CONFIG, 'test.json');
