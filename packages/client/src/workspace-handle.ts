@@ -222,12 +222,16 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return done.ok ? this.commit(builder.value) : done;
   }
 
-  /** Creates a file (`content` defaults to empty). */
+  /**
+   * Creates a file (`content` defaults to empty). Its directory must exist: create it first with
+   * {@link WorkspaceHandle.createDir}, or both in one {@link WorkspaceHandle.change}; else
+   * `NOT_FOUND`, and nothing is applied.
+   */
   createFile(path: string, content = ''): Result<void> {
     return this.change((b) => b.createFile(path, content));
   }
 
-  /** Creates a directory. */
+  /** Creates a directory; its parent must exist, as for {@link WorkspaceHandle.createFile}. */
   createDir(path: string): Result<void> {
     return this.change((b) => b.createDir(path));
   }
