@@ -1,5 +1,5 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
-import picomatch from 'picomatch/posix';
+import picomatch from 'picomatch/posix.js';
 import type { Capabilities } from './capabilities.js';
 
 /** How a session proved who it is. */

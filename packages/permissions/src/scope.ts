@@ -1,5 +1,5 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
-import picomatch from 'picomatch/posix';
+import picomatch from 'picomatch/posix.js';
 import './errors.js';
 
 /** What a path scope lets a session do to the files and directories its glob matches. */
