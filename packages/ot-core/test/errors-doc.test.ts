@@ -16,6 +16,19 @@ function declaredCodes(source: string): string[] {
   return codes;
 }
 
+/**
+ * The codes `source` names in code, as string literals outside its registry blocks and its
+ * comments: where it raises them (`new DistSpaceError('X', ...)`, `code: 'X'`, a helper's
+ * argument) or checks for them.
+ */
+function usedCodes(source: string): Set<string> {
+  const code = source
+    .replace(/interface DistSpaceErrorCodes \{[^}]*\}/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '');
+  return new Set([...code.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]!));
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
@@ -25,6 +38,7 @@ function sourceFiles(dir: string): string[] {
 describe('docs/errors.md', () => {
   const registry = new Map<string, string>();
   const declaring = new Set<string>();
+  const used = new Set<string>();
   for (const pkg of readdirSync(`${root}packages`)) {
     const src = `${root}packages/${pkg}/src`;
     let files: string[];
@@ -34,10 +48,12 @@ describe('docs/errors.md', () => {
       continue; // a package without sources
     }
     for (const file of files) {
-      for (const code of declaredCodes(readFileSync(file, 'utf8'))) {
+      const source = readFileSync(file, 'utf8');
+      for (const code of declaredCodes(source)) {
         registry.set(code, file);
         declaring.add(pkg);
       }
+      for (const code of usedCodes(source)) used.add(code);
     }
   }
 
@@ -53,5 +69,20 @@ describe('docs/errors.md', () => {
       (code) => !new RegExp(`^\\| \`${code}\``, 'm').test(doc),
     );
     expect(missing, 'codes without a row in docs/errors.md').toEqual([]);
+  });
+
+  it('lists only codes that are declared and used in some package', () => {
+    expect([...usedCodes("/** 'A_B' */ const x = 'C_D'; // 'E_F'\n")]).toEqual(['C_D']);
+    const doc = readFileSync(`${root}docs/errors.md`, 'utf8');
+    const listed = [...doc.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThanOrEqual(registry.size);
+    expect(
+      listed.filter((code) => !registry.has(code)),
+      'rows of docs/errors.md for codes no package declares',
+    ).toEqual([]);
+    expect(
+      listed.filter((code) => !used.has(code)),
+      'rows of docs/errors.md for codes nothing raises',
+    ).toEqual([]);
   });
 });
