@@ -44,6 +44,7 @@ export interface ClientOptions {
    * a crash can lose the edits of the last this many ms. `close()` saves at once.
    */
   readonly saveDelayMs?: number;
+  /** How long to wait between reconnect attempts (exponential backoff with jitter); see {@link ReconnectOptions}. */
   readonly reconnect?: ReconnectOptions;
   /** A name for the server's logs, e.g. `my-editor/1.2`. */
   readonly agent?: string;

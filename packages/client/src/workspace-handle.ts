@@ -104,6 +104,7 @@ export interface HandleLink {
 export interface OpenOptions {
   /** Create the workspace, empty, if it does not exist. */
   readonly create?: boolean;
+  /** How typing groups into undo steps and how many steps are kept; see {@link UndoOptions}. */
   readonly undo?: UndoOptions;
 }
 
