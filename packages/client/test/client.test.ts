@@ -228,6 +228,24 @@ describe('Client', () => {
     expect(textOf(alice, 'f.txt')).toBe('01XY89');
   });
 
+  it('rolls back a change the server cannot even read, and carries on', async () => {
+    // The operator allows shorter names than the client's defaults: the server's decoder
+    // refuses the create before anything else looks at it.
+    server = await startTestServer({ protocol: { maxNameBytes: 8 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected = new Promise<string>((resolve) =>
+      alice.on('rejected', (e) => resolve(e.error.code)),
+    );
+    must(alice.createFile('a-rather-long-name.txt', 'lost'));
+    expect(await rejected).toBe('LIMIT_EXCEEDED');
+    await alice.whenSynced();
+    expect(alice.state.resolve('a-rather-long-name.txt').ok).toBe(false);
+    must(alice.createFile('ok.txt', 'kept'));
+    await alice.whenSynced();
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'ok.txt')).toBe('kept');
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });

@@ -239,7 +239,25 @@ export class SessionWorkspaces {
     ws.leave(this.session.sessionId);
   }
 
-  private submit(message: MessageOf<'Submit'>): void {
+  /**
+   * A Submit whose change the decoder refused (`error`), with its workspace and seq read: it is
+   * answered as a Submit is, so that its client hears about that seq. A Reject with the error
+   * (the change is not applied), or the original Ack when the seq was sequenced before (a resend
+   * of a change the server has, in a form it cannot read, must not be taken back).
+   */
+  submitUnreadable(workspace: string, seq: number, error: DistSpaceError): void {
+    const message: MessageOf<'Submit'> = {
+      type: 'Submit',
+      workspace,
+      seq,
+      clientId: this.session.clientId,
+      baseRevision: 0,
+      change: [],
+    };
+    this.submit(message, error);
+  }
+
+  private submit(message: MessageOf<'Submit'>, unreadable?: DistSpaceError): void {
     const reject = (error: DistSpaceError) => {
       this.session.log.info(
         { workspace: message.workspace, seq: message.seq, code: error.code },
@@ -305,6 +323,7 @@ export class SessionWorkspaces {
         authorize: (state, change) => authorize(caps, state, change),
         concealFailure: (state, change, failure) => concealFailure(caps, state, change, failure),
         origin: this.session,
+        ...(unreadable ? { unreadable } : {}),
       })
       .then((outcome) => {
         this.inFlight--;

@@ -162,6 +162,15 @@ export class Session implements Member {
         return;
       }
       this.countError();
+      const submit = unreadableSubmit(decoded.error);
+      if (submit) {
+        // The protocol answers every Submit with an Ack or a Reject for its seq: a client
+        // waits for that answer before it sends anything more to the workspace.
+        this.chain = this.chain
+          .then(() => this.workspaces.submitUnreadable(submit.workspace, submit.seq, decoded.error))
+          .catch((e: unknown) => this.internal(e));
+        return;
+      }
       this.sendError(decoded.error);
       return;
     }
@@ -340,4 +349,19 @@ export class Session implements Member {
       ),
     );
   }
+}
+
+/**
+ * The workspace and seq of a Submit the decoder refused, when it read both before the field that
+ * failed (they come before the change), so that the refusal can be a Reject for that seq.
+ */
+function unreadableSubmit(error: DistSpaceError): { workspace: string; seq: number } | undefined {
+  const details = error.details as
+    | { type?: unknown; workspace?: unknown; seq?: unknown }
+    | undefined;
+  if (details?.type !== 'Submit') return undefined;
+  const { workspace, seq } = details;
+  if (typeof workspace !== 'string' || typeof seq !== 'number') return undefined;
+  if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+  return { workspace, seq };
 }

@@ -61,6 +61,7 @@ export interface TestServerOptions {
   readonly store?: OpLogStore;
   readonly limits?: DistSpaceServerOptions['limits'];
   readonly connection?: DistSpaceServerOptions['connection'];
+  readonly protocol?: DistSpaceServerOptions['protocol'];
   readonly persistence?: Parameters<typeof storeStorage>[1];
   /** Listen on these ports instead of free ones (to restart a server where clients expect it). */
   readonly ports?: { readonly ws: number; readonly tcp: number };
@@ -79,6 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     storage: storeStorage(store, options.persistence ?? {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.connection ? { connection: options.connection } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
     logger: createLogger({ level: 'debug', ring, destination: null }),
     logRing: ring,
   });
