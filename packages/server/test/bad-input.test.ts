@@ -198,6 +198,27 @@ describe('bad input on a live server', () => {
     await bystanderStillWorks();
   });
 
+  it('acknowledges a change whose session left the workspace before it was committed', async () => {
+    const c = await TestClient.session(s, 'leaver');
+    const { state, revision } = await c.open('w', false);
+    const seq = c.nextSeq();
+    const change = build(state, c.clientId, (b) => void b.createFile('left.txt', 'x'));
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision,
+      clientId: c.clientId,
+      seq,
+      change,
+    });
+    c.send({ type: 'Leave', workspace: 'w' });
+    expect(await c.next(['Ack', 'Reject'])).toMatchObject({
+      type: 'Ack',
+      seq,
+      revision: revision + 1,
+    });
+  });
+
   it('rejects a submit to a workspace the session has not opened, and under another client id', async () => {
     const c = await TestClient.session(s, 'fuzzy');
     expect(await c.submit('w', 0, [])).toMatchObject({
