@@ -136,6 +136,9 @@ export interface WebSocketListenOptions extends ConnectionManagerOptions {
   /**
    * The address a connection is counted under for per-address limits. Default: the socket's peer
    * address. Behind a reverse proxy, read the header the proxy sets, and only that proxy's.
+   * Sockets still before their upgrade are counted by their own address, the proxy's: the proxy
+   * may have at most `maxConnectionsPerAddress` upgrades under way at once, so size that limit for
+   * the proxy's bursts (say, every client reconnecting after a restart).
    */
   readonly remoteAddressOf?: (request: IncomingMessage) => string;
 }
