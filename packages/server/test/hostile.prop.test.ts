@@ -225,7 +225,11 @@ function containsAscii(frame: Uint8Array, text: string): boolean {
 let s: TestServer;
 let run = 0;
 beforeAll(async () => {
-  s = await startTestServer({ limits: { submitsPerSecond: Number.POSITIVE_INFINITY } });
+  // Each run has a workspace of its own, closed soon after its sessions leave, so that a long
+  // fuzz run does not reach the limit of workspaces open.
+  s = await startTestServer({
+    limits: { submitsPerSecond: Number.POSITIVE_INFINITY, workspaceIdleMs: 20 },
+  });
 });
 afterAll(() => s.stop());
 
