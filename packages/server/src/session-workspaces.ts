@@ -1,6 +1,7 @@
 import { DistSpaceError, err, ok, type Result, type Selection } from '@dist-space/ot-core';
 import { checkWorkspaceAccess } from '@dist-space/permissions';
 import {
+  encodeMessage,
   encodeSnapshot,
   errorToPayload,
   type MessageOf,
@@ -214,21 +215,32 @@ export class SessionWorkspaces {
       }
     }
     const all = got.concat(rest);
+    const { maxArrayLength, maxFrameBytes } = this.ctx.protocolLimits;
+    const frame =
+      all.length <= maxArrayLength
+        ? encodeMessage({
+            type: 'Changes',
+            requestId: message.requestId,
+            workspace: open.id,
+            fromRevision: since,
+            toRevision: since + all.length,
+            changes: all.map((c) => ({
+              revision: c.revision,
+              author: c.author,
+              clientId: c.clientId,
+              seq: c.seq,
+              change: c.change,
+            })),
+          })
+        : undefined;
+    if (frame === undefined || frame.byteLength > maxFrameBytes) {
+      // More to catch up on than one Changes message carries (a long absence, large pastes):
+      // the current state is the way, in chunks if need be, and the client rebases onto it.
+      await this.joinWithSnapshot(open, message.requestId);
+      return;
+    }
     this.join(open);
-    this.session.send({
-      type: 'Changes',
-      requestId: message.requestId,
-      workspace: open.id,
-      fromRevision: since,
-      toRevision: since + all.length,
-      changes: all.map((c) => ({
-        revision: c.revision,
-        author: c.author,
-        clientId: c.clientId,
-        seq: c.seq,
-        change: c.change,
-      })),
-    });
+    this.session.sendFrame(frame);
   }
 
   private leave(workspace: string): void {
