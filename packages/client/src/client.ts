@@ -1,11 +1,13 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import {
+  DEFAULT_PROTOCOL_LIMITS,
   decodeMessage,
   encodeMessage,
   errorFromPayload,
   type Message,
   type MessageOf,
   PROTOCOL_VERSION,
+  type ProtocolLimits,
   SnapshotAssembler,
 } from '@dist-space/protocol';
 import {
@@ -102,6 +104,10 @@ export class Client extends Emitter<ClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** The server's ops-per-change limit, from its Welcome: bigger buffers go out in parts. */
   private maxOpsPerChange = Number.POSITIVE_INFINITY;
+  /** The largest frame both ends take (the Welcome's and the connection's): the same for size. */
+  private maxFrameBytes = Number.POSITIVE_INFINITY;
+  /** What the client accepts from the server: the defaults, widened to what its Welcome says. */
+  private decodeLimits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS;
   private lastReceived = 0;
   private closing: Promise<void> | undefined;
 
@@ -263,6 +269,10 @@ export class Client extends Emitter<ClientEvents> {
       get maxOpsPerChange() {
         return client.maxOpsPerChange;
       },
+      get maxTextPerChange() {
+        return textPerFrame(client.maxFrameBytes);
+      },
+      submit: (message) => this.sendOrRefusal(message),
       release: (handle) => {
         this.handles.delete(handle.id);
         // A failed save is the handle's storeFailed event; a reopen then loads what is there.
@@ -295,6 +305,26 @@ export class Client extends Emitter<ClientEvents> {
   private send(message: Message): boolean {
     if (!this.connection || this.stateValue !== 'connected') return false;
     return this.connection.send(encodeMessage(message)).ok;
+  }
+
+  /**
+   * Sends a message; the transport's `LIMIT_EXCEEDED` when the frame is too large to send at all
+   * (such a message would never get an answer), undefined otherwise (sent, or not connected).
+   */
+  private sendOrRefusal(message: Message): DistSpaceError | undefined {
+    if (!this.connection || this.stateValue !== 'connected') return undefined;
+    const frame = encodeMessage(message);
+    // The server's limit may be below the connection's own: a frame over it would cost the
+    // connection, and the resend after the reconnect would cost the next one.
+    if (frame.byteLength > this.maxFrameBytes) {
+      return new DistSpaceError(
+        'LIMIT_EXCEEDED',
+        `A ${message.type} of ${frame.byteLength} bytes is larger than the ${this.maxFrameBytes}-byte frames the server takes; it was not sent.`,
+        { limit: 'maxFrameBytes', value: this.maxFrameBytes, actual: frame.byteLength },
+      );
+    }
+    const sent = this.connection.send(frame);
+    return !sent.ok && sent.error.code === 'LIMIT_EXCEEDED' ? sent.error : undefined;
   }
 
   /** Sends a request and resolves with the reply carrying its requestId (never rejects). */
@@ -384,6 +414,8 @@ export class Client extends Emitter<ClientEvents> {
     this.watch(conn, reply.value.heartbeatMs);
     this.subjectValue = reply.value.subject;
     this.maxOpsPerChange = reply.value.limits.maxOpsPerChange;
+    this.maxFrameBytes = Math.min(reply.value.limits.maxFrameBytes, conn.maxFrameSize);
+    this.decodeLimits = acceptedFrom(reply.value.limits);
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
     conn.onMessage((frame) => this.onFrame(frame));
@@ -427,8 +459,16 @@ export class Client extends Emitter<ClientEvents> {
 
   private onFrame(frame: Uint8Array): void {
     this.lastReceived = Date.now();
-    const decoded = decodeMessage(frame);
-    if (!decoded.ok) return;
+    const decoded = decodeMessage(frame, this.decodeLimits);
+    if (!decoded.ok) {
+      // A message type of a later protocol minor is not for this client: pass it by.
+      if (decoded.error.code === 'UNKNOWN_TYPE') return;
+      // Any other frame the client cannot read may have been the answer something waits for:
+      // the connection cannot be trusted any more (docs/protocol.md); reconnect and resend.
+      this.connection?.terminate(decoded.error.code, decoded.error.message);
+      this.onClose(decoded.error);
+      return;
+    }
     const message = decoded.value;
     switch (message.type) {
       case 'Ping':
@@ -440,7 +480,7 @@ export class Client extends Emitter<ClientEvents> {
       case 'SnapshotChunk': {
         let assembler = this.assemblers.get(message.requestId);
         if (!assembler) {
-          assembler = new SnapshotAssembler();
+          assembler = new SnapshotAssembler(this.decodeLimits);
           this.assemblers.set(message.requestId, assembler);
         }
         const done = assembler.add(message);
@@ -538,3 +578,30 @@ export class Client extends Emitter<ClientEvents> {
 }
 
 export type { Workspace };
+
+/**
+ * The code units of text one change may carry to fit in a frame of `maxFrameBytes`: a quarter of
+ * it, since a code unit takes up to 3 bytes in UTF-8 and the rest leaves room for the ops around
+ * the text. At least 64, so that a tiny frame limit still lets text through.
+ */
+function textPerFrame(maxFrameBytes: number): number {
+  // One string may not pass the server's maxStringBytes either, which Welcome does not state:
+  // take the default's.
+  const bytes = Math.min(maxFrameBytes, DEFAULT_PROTOCOL_LIMITS.maxStringBytes);
+  return Math.max(64, Math.floor(bytes / 4));
+}
+
+/**
+ * The limits for reading what the server sends: frames as large as its Welcome announces (a
+ * client SHOULD accept them, docs/protocol.md), and strings as long as a file may be (a whole file
+ * is one string of a snapshot), never less than the defaults.
+ */
+function acceptedFrom(limits: MessageOf<'Welcome'>['limits']): ProtocolLimits {
+  const maxFrameBytes = Math.max(DEFAULT_PROTOCOL_LIMITS.maxFrameBytes, limits.maxFrameBytes);
+  const fileBytes = Math.min(3 * limits.maxFileSize, DEFAULT_PROTOCOL_LIMITS.maxSnapshotBytes);
+  return {
+    ...DEFAULT_PROTOCOL_LIMITS,
+    maxFrameBytes,
+    maxStringBytes: Math.max(DEFAULT_PROTOCOL_LIMITS.maxStringBytes, fileBytes),
+  };
+}

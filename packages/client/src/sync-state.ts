@@ -2,13 +2,13 @@ import { type Change, normalize, type Op } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   type EditOp,
-  opWeight,
   type TransformNote,
   transformWorkspaceX,
   type Workspace,
   type WorkspaceChange,
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
+import { splitForSending } from './split-change.js';
 
 /** A change sent to the server and not yet acknowledged. */
 export interface InFlight {
@@ -158,15 +158,20 @@ export class SyncState {
 
   /**
    * Takes the buffer as the next change to send, with `seq`, if nothing is in flight: all of it,
-   * or as much as `maxOps` (the server's ops per change, counted as it counts them) allows, the
-   * rest staying buffered for the next change. Ops apply in order, so sending a prefix and then
-   * the rest changes nothing but atomicity, and only for a buffer the server would refuse whole.
+   * or as much as `maxOps` (the server's ops per change, counted as it counts them) and `maxText`
+   * (code units of text, so that the change fits in a frame) allow, the rest staying buffered for
+   * the next change (see `splitForSending`). Ops apply in order, so sending a prefix and then the
+   * rest changes nothing but atomicity, and only for a buffer the server would refuse whole.
    *
    * @returns it, or undefined when a change is in flight or nothing is buffered
    */
-  takeNext(seq: number, maxOps = Number.POSITIVE_INFINITY): InFlight | undefined {
+  takeNext(
+    seq: number,
+    maxOps = Number.POSITIVE_INFINITY,
+    maxText = Number.POSITIVE_INFINITY,
+  ): InFlight | undefined {
     if (this.inflightValue || this.buffer.length === 0) return undefined;
-    const [taken, rest] = splitAtOps(this.buffer, maxOps);
+    const [taken, rest] = splitForSending(this.buffer, maxOps, maxText);
     this.inflightValue = { seq, change: taken };
     this.buffer = rest;
     // The rest's last op is still the tail only when nothing of it was split.
@@ -256,33 +261,4 @@ export class SyncState {
   pending(): WorkspaceChange {
     return [...(this.inflightValue?.change ?? []), ...this.buffer];
   }
-}
-
-/**
- * Splits `ops` into a first part of at most `maxOps` (at least one op's worth) and the rest. An
- * edit that does not fit is cut between its text ops, which apply in order too.
- */
-export function splitAtOps(
-  ops: readonly WorkspaceOp[],
-  maxOps: number,
-): [WorkspaceOp[], WorkspaceOp[]] {
-  let room = Math.max(1, maxOps);
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const weight = opWeight(op);
-    if (weight <= room) {
-      room -= weight;
-      continue;
-    }
-    if (op.type === 'edit' && room > 0) {
-      const head: WorkspaceOp = { type: 'edit', id: op.id, change: op.change.slice(0, room) };
-      const tail: WorkspaceOp = { type: 'edit', id: op.id, change: op.change.slice(room) };
-      return [
-        [...ops.slice(0, i), head],
-        [tail, ...ops.slice(i + 1)],
-      ];
-    }
-    return i === 0 ? [[op], ops.slice(1)] : [ops.slice(0, i), ops.slice(i)];
-  }
-  return [ops as WorkspaceOp[], []];
 }

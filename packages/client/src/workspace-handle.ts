@@ -96,6 +96,10 @@ export interface HandleLink {
   nextRequestId(): number;
   /** The most ops the server takes in one change (its Welcome's `limits.maxOpsPerChange`). */
   readonly maxOpsPerChange: number;
+  /** The most code units of text one change may carry to fit in a frame both ends take. */
+  readonly maxTextPerChange: number;
+  /** Sends a Submit; the transport's `LIMIT_EXCEEDED` when its frame is too large to send. */
+  submit(message: MessageOf<'Submit'>): DistSpaceError | undefined;
   /** Closes this handle (leave). */
   release(handle: WorkspaceHandle): void;
 }
@@ -548,10 +552,23 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /** Sends the next change if none is in flight. */
   private flush(): void {
     if (!this.link.connected || this.rebaseInFlight) return;
-    const next = this.sync.takeNext(this.nextSeq, this.link.maxOpsPerChange);
-    if (!next) return;
-    this.nextSeq++;
-    this.submit(next.seq, next.change);
+    let maxOps = this.link.maxOpsPerChange;
+    for (;;) {
+      const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
+      if (!next) return;
+      const refused = this.link.submit(this.submitMessage(next.seq, next.change));
+      const weight = countChangeOps(next.change);
+      if (refused && weight > 1) {
+        // Within the limits and still too large for one frame (many ops with long names): this
+        // seq never left, so its ops can go out in halves instead.
+        this.sync.unsend();
+        maxOps = Math.floor(weight / 2);
+        continue;
+      }
+      this.nextSeq++;
+      if (refused) queueMicrotask(() => this.onReject(next.seq, refused));
+      return;
+    }
   }
 
   /** Whether `change` weighs more than the server takes in one change, and can be cut. */
@@ -567,15 +584,23 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     else this.flush();
   }
 
+  /** Sends a change again (same seq): after a reconnect, or to learn its fate before a rebase. */
   private submit(seq: number, change: WorkspaceChange): void {
-    this.link.send({
+    const refused = this.link.submit(this.submitMessage(seq, change));
+    // Too large for one frame now (transforms grew it): it cannot leave, and waiting for its
+    // answer would wait for ever; refuse it here as the server would.
+    if (refused) queueMicrotask(() => this.onReject(seq, refused));
+  }
+
+  private submitMessage(seq: number, change: WorkspaceChange): MessageOf<'Submit'> {
+    return {
       type: 'Submit',
       workspace: this.id,
       baseRevision: this.sync.revision,
       clientId: this.link.clientId,
       seq,
       change,
-    });
+    };
   }
 
   private requestSnapshot(): void {

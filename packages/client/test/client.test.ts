@@ -228,6 +228,72 @@ describe('Client', () => {
     expect(textOf(alice, 'f.txt')).toBe('01XY89');
   });
 
+  it('sends a paste, a new file and a delete too large for one frame in parts, losing nothing', async () => {
+    // 64 KiB frames: a change may carry 16 Ki code units of text.
+    server = await startTestServer({ connection: { maxFrameSize: 64 * 1024 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    must(alice.createFile('f.txt', 'start'));
+    const paste = '0123456789\u00e9\ud83d\ude00'.repeat(20_000); // 260,000 code units
+    must(alice.insert('f.txt', 2, paste));
+    must(alice.createFile('big.txt', 'b'.repeat(100_000)));
+    must(alice.createFile('doomed.txt', 'd'.repeat(150_000)));
+    await alice.whenSynced();
+    must(alice.remove('doomed.txt'));
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'f.txt')).toBe(`st${paste}art`);
+    expect(textOf(bob, 'big.txt')).toBe('b'.repeat(100_000));
+    expect(bob.state.resolve('doomed.txt').ok).toBe(false);
+    expect(same(alice, bob)).toBe(true);
+  });
+
+  it('sends a change of many ops with long names, too large for one frame, in halves', async () => {
+    server = await startTestServer({ connection: { maxFrameSize: 16 * 1024 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    must(alice.createDir('wait')); // in flight, so that the 300 dirs below wait in the buffer
+    for (let i = 0; i < 300; i++)
+      must(alice.createDir(`${String(i).padStart(3, '0')}${'n'.repeat(120)}`));
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    const bob = await (await client('bob')).open('w');
+    const listed = bob.state.list('');
+    expect(listed.ok && listed.value.length).toBe(301);
+    expect(same(alice, bob)).toBe(true);
+  });
+
+  it('syncs a 5 MB paste, and opens the workspace that holds it, at the default limits', async () => {
+    server = await startTestServer();
+    const alice = await (await client('alice')).open('w', { create: true });
+    must(alice.createFile('log.txt', ''));
+    must(alice.insert('log.txt', 0, 'x'.repeat(5 * 1024 * 1024)));
+    await alice.whenSynced();
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'log.txt')).toHaveLength(5 * 1024 * 1024);
+  });
+
+  it('rolls back a change the server cannot even read, and carries on', async () => {
+    // The operator allows shorter names than the client's defaults: the server's decoder
+    // refuses the create before anything else looks at it.
+    server = await startTestServer({ protocol: { maxNameBytes: 8 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected = new Promise<string>((resolve) =>
+      alice.on('rejected', (e) => resolve(e.error.code)),
+    );
+    must(alice.createFile('a-rather-long-name.txt', 'lost'));
+    expect(await rejected).toBe('LIMIT_EXCEEDED');
+    await alice.whenSynced();
+    expect(alice.state.resolve('a-rather-long-name.txt').ok).toBe(false);
+    must(alice.createFile('ok.txt', 'kept'));
+    await alice.whenSynced();
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'ok.txt')).toBe('kept');
+  });
+
   it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });

@@ -106,15 +106,18 @@ export class OpenWorkspace {
     let states: Workspace[] | undefined;
     // Every member that sees the whole workspace gets the same Broadcast: encode it once.
     let whole: Uint8Array | undefined;
+    const ack: Message = {
+      type: 'Ack',
+      workspace: this.id,
+      seq: entry.seq,
+      revision: entry.revision,
+      ...(notes.length > 0 ? { altered: notes.map(alteredOp) } : {}),
+    };
+    let acked = false;
     for (const member of this.members.values()) {
       if (member === origin) {
-        member.send({
-          type: 'Ack',
-          workspace: this.id,
-          seq: entry.seq,
-          revision: entry.revision,
-          ...(notes.length > 0 ? { altered: notes.map(alteredOp) } : {}),
-        });
+        member.send(ack);
+        acked = true;
         continue;
       }
       if (member.visibility === null) {
@@ -125,6 +128,9 @@ export class OpenWorkspace {
       states ??= statesOf(before, entry.change);
       member.send(this.broadcastOf(entry, projectChange(entry.change, states, member.visibility)));
     }
+    // A session that left the workspace while its change was being committed still gets the
+    // change's one answer: the protocol promises an Ack or a Reject for every Submit.
+    if (!acked && isMember(origin)) origin.send(ack);
   }
 
   private broadcastOf(entry: SequencedChange, change: WorkspaceChange): Message {
@@ -138,6 +144,10 @@ export class OpenWorkspace {
       change,
     };
   }
+}
+
+function isMember(value: unknown): value is Member {
+  return typeof (value as Partial<Member> | undefined)?.send === 'function';
 }
 
 /** A transform note as the Ack's `altered` tells it: without the op, which its author has. */

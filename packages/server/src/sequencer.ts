@@ -75,6 +75,12 @@ export interface SubmitRequest {
   ) => DistSpaceError;
   /** Who submitted it, handed back to the commit listener (the server acknowledges it there). */
   readonly origin?: unknown;
+  /**
+   * Why the Submit's change could not be read (the decoder's error), when it could not: the
+   * request is answered as a resubmission if its seq was sequenced before, and refused with this
+   * error otherwise. `change` is then empty and unused.
+   */
+  readonly unreadable?: DistSpaceError;
 }
 
 /** What became of a submitted change once it is durable. */
@@ -257,6 +263,7 @@ export class WorkspaceSequencer {
     }
     const duplicate = await this.findDuplicate(request.clientId, request.seq);
     if (duplicate) return ok(duplicate);
+    if (request.unreadable) return err(request.unreadable);
 
     const { workspace, maxChangeOps } = this.options;
     const ops = countChangeOps(request.change);

@@ -104,6 +104,11 @@ export class DistSpaceServer {
     listener.onEvent((event) => {
       if (event.type === 'refused') {
         this.logger.warn({ remote: event.remoteAddress, code: event.code }, event.reason);
+      } else if (event.type === 'refusedInHandshake') {
+        this.logger.warn(
+          { remote: event.remoteAddress, code: event.code, stage: 'handshake' },
+          event.reason,
+        );
       } else if (event.type === 'listenerError') {
         this.logger.error({ err: event.message }, 'listener error');
       } else if (event.type === 'rateLimited') {

@@ -1,6 +1,7 @@
 import { DistSpaceError, err, ok, type Result, type Selection } from '@dist-space/ot-core';
 import { checkWorkspaceAccess } from '@dist-space/permissions';
 import {
+  encodeMessage,
   encodeSnapshot,
   errorToPayload,
   type MessageOf,
@@ -214,21 +215,32 @@ export class SessionWorkspaces {
       }
     }
     const all = got.concat(rest);
+    const { maxArrayLength, maxFrameBytes } = this.ctx.protocolLimits;
+    const frame =
+      all.length <= maxArrayLength
+        ? encodeMessage({
+            type: 'Changes',
+            requestId: message.requestId,
+            workspace: open.id,
+            fromRevision: since,
+            toRevision: since + all.length,
+            changes: all.map((c) => ({
+              revision: c.revision,
+              author: c.author,
+              clientId: c.clientId,
+              seq: c.seq,
+              change: c.change,
+            })),
+          })
+        : undefined;
+    if (frame === undefined || frame.byteLength > maxFrameBytes) {
+      // More to catch up on than one Changes message carries (a long absence, large pastes):
+      // the current state is the way, in chunks if need be, and the client rebases onto it.
+      await this.joinWithSnapshot(open, message.requestId);
+      return;
+    }
     this.join(open);
-    this.session.send({
-      type: 'Changes',
-      requestId: message.requestId,
-      workspace: open.id,
-      fromRevision: since,
-      toRevision: since + all.length,
-      changes: all.map((c) => ({
-        revision: c.revision,
-        author: c.author,
-        clientId: c.clientId,
-        seq: c.seq,
-        change: c.change,
-      })),
-    });
+    this.session.sendFrame(frame);
   }
 
   private leave(workspace: string): void {
@@ -239,7 +251,25 @@ export class SessionWorkspaces {
     ws.leave(this.session.sessionId);
   }
 
-  private submit(message: MessageOf<'Submit'>): void {
+  /**
+   * A Submit whose change the decoder refused (`error`), with its workspace and seq read: it is
+   * answered as a Submit is, so that its client hears about that seq. A Reject with the error
+   * (the change is not applied), or the original Ack when the seq was sequenced before (a resend
+   * of a change the server has, in a form it cannot read, must not be taken back).
+   */
+  submitUnreadable(workspace: string, seq: number, error: DistSpaceError): void {
+    const message: MessageOf<'Submit'> = {
+      type: 'Submit',
+      workspace,
+      seq,
+      clientId: this.session.clientId,
+      baseRevision: 0,
+      change: [],
+    };
+    this.submit(message, error);
+  }
+
+  private submit(message: MessageOf<'Submit'>, unreadable?: DistSpaceError): void {
     const reject = (error: DistSpaceError) => {
       this.session.log.info(
         { workspace: message.workspace, seq: message.seq, code: error.code },
@@ -305,6 +335,7 @@ export class SessionWorkspaces {
         authorize: (state, change) => authorize(caps, state, change),
         concealFailure: (state, change, failure) => concealFailure(caps, state, change, failure),
         origin: this.session,
+        ...(unreadable ? { unreadable } : {}),
       })
       .then((outcome) => {
         this.inFlight--;

@@ -116,18 +116,32 @@ export class Session implements Member {
   /** Encodes and sends a message; false when the connection is gone or refused it. */
   send(message: Message): boolean {
     if (this.state === 'closed') return false;
-    const sent = this.connection.send(encodeMessage(message));
-    if (!sent.ok) {
-      this.log.warn({ code: sent.error.code, type: message.type }, 'send failed');
-      return false;
-    }
-    return true;
+    return this.deliver(encodeMessage(message), message.type);
   }
 
   /** Sends a frame already encoded (snapshot chunks); false when the connection refused it. */
   sendFrame(frame: Uint8Array): boolean {
     if (this.state === 'closed') return false;
-    return this.connection.send(frame).ok;
+    return this.deliver(frame, 'frame');
+  }
+
+  private deliver(frame: Uint8Array, type: string): boolean {
+    const sent = this.connection.send(frame);
+    if (sent.ok) return true;
+    this.log.warn({ code: sent.error.code, type, bytes: frame.byteLength }, 'send failed');
+    // A message too large for the connection (a Broadcast a little larger than the Submit it
+    // carries, say) leaves a gap in what the peer was told; no later message can mend it. The
+    // peer reconnects and catches up, from a snapshot if need be.
+    if (sent.error.code === 'LIMIT_EXCEEDED') {
+      this.close(
+        new DistSpaceError(
+          'LIMIT_EXCEEDED',
+          `A ${type} of ${frame.byteLength} bytes could not be sent on this connection; reconnect and catch up.`,
+          { type, bytes: frame.byteLength },
+        ),
+      );
+    }
+    return false;
   }
 
   /** Answers a request with an error, logged at a level that fits who is at fault. */
@@ -162,6 +176,15 @@ export class Session implements Member {
         return;
       }
       this.countError();
+      const submit = unreadableSubmit(decoded.error);
+      if (submit) {
+        // The protocol answers every Submit with an Ack or a Reject for its seq: a client
+        // waits for that answer before it sends anything more to the workspace.
+        this.chain = this.chain
+          .then(() => this.workspaces.submitUnreadable(submit.workspace, submit.seq, decoded.error))
+          .catch((e: unknown) => this.internal(e));
+        return;
+      }
       this.sendError(decoded.error);
       return;
     }
@@ -340,4 +363,19 @@ export class Session implements Member {
       ),
     );
   }
+}
+
+/**
+ * The workspace and seq of a Submit the decoder refused, when it read both before the field that
+ * failed (they come before the change), so that the refusal can be a Reject for that seq.
+ */
+function unreadableSubmit(error: DistSpaceError): { workspace: string; seq: number } | undefined {
+  const details = error.details as
+    | { type?: unknown; workspace?: unknown; seq?: unknown }
+    | undefined;
+  if (details?.type !== 'Submit') return undefined;
+  const { workspace, seq } = details;
+  if (typeof workspace !== 'string' || typeof seq !== 'number') return undefined;
+  if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+  return { workspace, seq };
 }

@@ -145,6 +145,80 @@ describe('bad input on a live server', () => {
     expect((await c.open('w', false)).state.read('short.txt')).toEqual({ ok: true, value: 'abc' });
   });
 
+  it('answers a Submit whose change does not decode with a Reject for its seq, or with the original Ack for a seq it has', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    const { state, revision } = await c.open('w', false);
+    // A create under a directory whose ancestors do not end with the root: the decoder refuses it.
+    const made = build(state, c.clientId, (b) => void b.createDir('d'));
+    const dir = made[0]!.id;
+    const malformed = [
+      {
+        type: 'createFile',
+        id: `${c.clientId}:9`,
+        parent: dir,
+        ancestors: [],
+        name: 'x',
+        content: '',
+      },
+    ];
+    const seq = c.nextSeq();
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision,
+      clientId: c.clientId,
+      seq,
+      change: malformed as never,
+    });
+    const refused = await c.next(['Reject', 'Error']);
+    expect(refused).toMatchObject({
+      type: 'Reject',
+      workspace: 'w',
+      seq,
+      error: { code: 'INVALID_PAYLOAD', details: { type: 'Submit', field: 'change' } },
+    });
+    expect((await c.open('w', false)).revision).toBe(revision);
+    // A seq the server sequenced, resent in a form it cannot read: its Ack, not a Reject that
+    // would make the client take back a change the others have.
+    const created = await c.submit('w', revision, made);
+    expect(created).toMatchObject({ type: 'Ack', revision: revision + 1 });
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision,
+      clientId: c.clientId,
+      seq: created.seq,
+      change: malformed as never,
+    });
+    expect(await c.next(['Ack', 'Reject', 'Error'])).toMatchObject({
+      type: 'Ack',
+      seq: created.seq,
+      revision: revision + 1,
+    });
+    await bystanderStillWorks();
+  });
+
+  it('acknowledges a change whose session left the workspace before it was committed', async () => {
+    const c = await TestClient.session(s, 'leaver');
+    const { state, revision } = await c.open('w', false);
+    const seq = c.nextSeq();
+    const change = build(state, c.clientId, (b) => void b.createFile('left.txt', 'x'));
+    c.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: revision,
+      clientId: c.clientId,
+      seq,
+      change,
+    });
+    c.send({ type: 'Leave', workspace: 'w' });
+    expect(await c.next(['Ack', 'Reject'])).toMatchObject({
+      type: 'Ack',
+      seq,
+      revision: revision + 1,
+    });
+  });
+
   it('rejects a submit to a workspace the session has not opened, and under another client id', async () => {
     const c = await TestClient.session(s, 'fuzzy');
     expect(await c.submit('w', 0, [])).toMatchObject({

@@ -113,6 +113,18 @@ export type ConnectionEvent =
       readonly code: 'TOO_MANY_CONNECTIONS' | 'SHUTTING_DOWN';
       readonly reason: string;
     }
+  | {
+      /**
+       * A socket was destroyed as it connected, before its handshake (TLS, an HTTP upgrade)
+       * began, because admitted connections plus sockets in a handshake were at a limit. No
+       * protocol was spoken yet, so the peer learned no reason; `remoteAddress` is the socket's
+       * own peer address.
+       */
+      readonly type: 'refusedInHandshake';
+      readonly remoteAddress: string;
+      readonly code: 'TOO_MANY_CONNECTIONS' | 'SHUTTING_DOWN';
+      readonly reason: string;
+    }
   | { readonly type: 'closed'; readonly connection: ServerConnection; readonly info: CloseInfo }
   | {
       /** The listening socket failed (say, out of file descriptors while accepting). */
@@ -135,6 +147,11 @@ export interface Listener {
   readonly address: string;
   /** Connections currently admitted and not yet closed. */
   readonly connectionCount: number;
+  /**
+   * Sockets counted against the connection limits while still in a handshake that comes before
+   * admission (TLS, a WebSocket upgrade on the listener's own server); 0 for transports without one.
+   */
+  readonly handshakeCount: number;
   /** Calls `listener` with every admitted connection. Attach it before anyone can connect. */
   onConnection(listener: (connection: ServerConnection) => void): Unsubscribe;
   /** Calls `listener` with every {@link ConnectionEvent}. */

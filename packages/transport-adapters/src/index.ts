@@ -30,7 +30,12 @@ export {
   resolveLimits,
 } from './limits.js';
 export { ListenerBase } from './listener-base.js';
-export { ConnectionManager, type ConnectionManagerOptions, type Refusal } from './manager.js';
+export {
+  ConnectionManager,
+  type ConnectionManagerOptions,
+  type HandshakeSlot,
+  type Refusal,
+} from './manager.js';
 export {
   type MemoryConnectOptions,
   MemoryNetwork,

@@ -26,6 +26,10 @@ export abstract class ListenerBase implements Listener {
     return this.manager.connectionCount;
   }
 
+  get handshakeCount(): number {
+    return this.manager.handshakeCount;
+  }
+
   onConnection(listener: (connection: ServerConnection) => void): Unsubscribe {
     return this.manager.onConnection(listener);
   }

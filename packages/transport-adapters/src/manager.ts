@@ -20,6 +20,19 @@ export interface Refusal {
   readonly reason: string;
 }
 
+/**
+ * A raw socket counted against the connection limits while it is still in a handshake that
+ * comes before admission (TLS, an HTTP upgrade), from {@link ConnectionManager.holdHandshake}.
+ * It is either passed to {@link ConnectionManager.admit} once the handshake is done (the count
+ * moves to the admitted connection) or released when the socket closes before that.
+ */
+export interface HandshakeSlot {
+  /** The address the socket is counted under (the socket's own peer address). */
+  readonly remoteAddress: string;
+  /** Stops counting the socket. Does nothing once it was released or passed to `admit`. */
+  release(): void;
+}
+
 /** What a {@link ConnectionManager} (and every listener, which owns one) is configured with. */
 export interface ConnectionManagerOptions {
   /** Limits and timeouts; anything left out takes its value from `DEFAULT_CONNECTION_LIMITS`. */
@@ -50,6 +63,9 @@ export class ConnectionManager {
   /** The limits in force, defaults filled in. */
   readonly limits: ConnectionLimits;
   private readonly connections = new Set<ManagedConnection>();
+  /** Sockets held in a handshake before admission (see {@link ConnectionManager.holdHandshake}). */
+  private handshakes = 0;
+  /** Admitted connections and sockets in a handshake, per address: both count against the limit. */
   private readonly perAddress = new Map<string, number>();
   private readonly connectionListeners = new ListenerSet<ServerConnection>();
   private readonly eventListeners = new ListenerSet<ConnectionEvent>();
@@ -63,6 +79,11 @@ export class ConnectionManager {
   /** Connections admitted and not yet closed. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Sockets counted while in a handshake before admission, not yet admitted or closed. */
+  get handshakeCount(): number {
+    return this.handshakes;
   }
 
   /** Calls `listener` with every admitted connection. */
@@ -92,11 +113,45 @@ export class ConnectionManager {
   }
 
   /**
+   * Counts a socket that has just connected but must finish a handshake (TLS, an HTTP upgrade)
+   * before it becomes a connection, so that sockets in that handshake are bounded by the same
+   * limits as admitted connections. Returns its slot, or `undefined` when admitted connections
+   * plus sockets in a handshake are at `maxConnections`, or at `maxConnectionsPerAddress` for
+   * `remoteAddress` (or the manager is shutting down): the caller must then destroy the socket at
+   * once, since no protocol is spoken yet to tell it why. The refusal is reported as a
+   * `refusedInHandshake` event.
+   */
+  holdHandshake(remoteAddress: string): HandshakeSlot | undefined {
+    const refusal = this.refusalFor(remoteAddress);
+    if (refusal !== undefined) {
+      this.eventListeners.emit({ type: 'refusedInHandshake', remoteAddress, ...refusal });
+      return undefined;
+    }
+    this.handshakes++;
+    this.countAddress(remoteAddress, 1);
+    let held = true;
+    return {
+      remoteAddress,
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.handshakes--;
+        this.countAddress(remoteAddress, -1);
+      },
+    };
+  }
+
+  /**
    * Admits a freshly accepted connection or refuses it. A refused connection gets the
    * `refusalFrame` (if configured) and is closed with `TOO_MANY_CONNECTIONS`; `undefined` is
    * returned. An admitted one is announced to `onConnection` and returned.
+   *
+   * `handshake` is the slot the connection's socket held during its handshake, if it held one:
+   * it is released first, so that the socket is counted once, as the admitted connection (under
+   * `connection.remoteAddress`, which may differ from the socket's address behind a proxy).
    */
-  admit(connection: Connection): ServerConnection | undefined {
+  admit(connection: Connection, handshake?: HandshakeSlot): ServerConnection | undefined {
+    handshake?.release();
     const refusal = this.refusalFor(connection.remoteAddress);
     if (refusal !== undefined) {
       const frame = this.options.refusalFrame?.(refusal);
@@ -117,12 +172,10 @@ export class ConnectionManager {
     });
     this.connections.add(managed);
     const address = connection.remoteAddress;
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    this.countAddress(address, 1);
     managed.onClose((info) => {
       this.connections.delete(managed);
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
+      this.countAddress(address, -1);
       this.eventListeners.emit({ type: 'closed', connection: managed, info });
     });
     this.eventListeners.emit({ type: 'accepted', connection: managed });
@@ -145,7 +198,7 @@ export class ConnectionManager {
   private refusalFor(address: string): Refusal | undefined {
     const { maxConnections, maxConnectionsPerAddress } = this.limits;
     if (this.closing !== undefined) return { code: 'SHUTTING_DOWN', reason: this.closing };
-    if (this.connections.size >= maxConnections) {
+    if (this.connections.size + this.handshakes >= maxConnections) {
       return {
         code: 'TOO_MANY_CONNECTIONS',
         reason: `The server holds its limit of ${maxConnections} connections; retry later.`,
@@ -158,6 +211,12 @@ export class ConnectionManager {
       };
     }
     return undefined;
+  }
+
+  private countAddress(address: string, change: 1 | -1): void {
+    const count = (this.perAddress.get(address) ?? 0) + change;
+    if (count > 0) this.perAddress.set(address, count);
+    else this.perAddress.delete(address);
   }
 }
 

@@ -106,6 +106,9 @@ export function connectWebSocket(
       timer.cancel();
       fail(`the connection closed before it opened (status ${event.code}).`);
     };
+    // A failed opening fires error, then close, which decides. A handler must be attached even
+    // so: `ws`'s implementation of the standard API throws an error event nobody listens to.
+    socket.onerror = () => undefined;
   });
 }
 

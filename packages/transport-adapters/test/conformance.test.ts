@@ -31,6 +31,7 @@ runTransportConformance('TCP', () => ({
 }));
 
 runTransportConformance('TCP over TLS', () => ({
+  handshakeBeforeAdmission: true,
   listen: (options) => listenTcp({ ...options, tls: { cert: testCert, key: testKey } }),
   async connect(listener, options) {
     const { port } = listener as TcpListener;
@@ -41,6 +42,7 @@ runTransportConformance('TCP over TLS', () => ({
 }));
 
 runTransportConformance('WebSocket (ws server, ws client)', () => ({
+  handshakeBeforeAdmission: true,
   listen: (options) => listenWebSocket(options),
   async connect(listener, options) {
     return pausable(await connectNodeWebSocket(listener.address, options));
@@ -48,6 +50,7 @@ runTransportConformance('WebSocket (ws server, ws client)', () => ({
 }));
 
 runTransportConformance('WebSocket (ws server, browser adapter on the standard API)', () => ({
+  handshakeBeforeAdmission: true,
   listen: (options) => listenWebSocket(options),
   async connect(listener, options) {
     // ws's client implements the standard WebSocket API; keep hold of the instance so that the

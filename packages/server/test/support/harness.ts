@@ -61,6 +61,7 @@ export interface TestServerOptions {
   readonly store?: OpLogStore;
   readonly limits?: DistSpaceServerOptions['limits'];
   readonly connection?: DistSpaceServerOptions['connection'];
+  readonly protocol?: DistSpaceServerOptions['protocol'];
   readonly persistence?: Parameters<typeof storeStorage>[1];
   /** Listen on these ports instead of free ones (to restart a server where clients expect it). */
   readonly ports?: { readonly ws: number; readonly tcp: number };
@@ -79,6 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     storage: storeStorage(store, options.persistence ?? {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.connection ? { connection: options.connection } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
     logger: createLogger({ level: 'debug', ring, destination: null }),
     logRing: ring,
   });
@@ -253,8 +255,17 @@ export class TestClient {
     workspace: string,
     create = true,
   ): Promise<{ state: Workspace; revision: number; lastSeq: number | undefined }> {
-    this.send({ type: 'Open', requestId: 1, workspace, create });
-    const reply = await this.next(['Snapshot', 'Error']);
+    const requestId = 1;
+    this.send({ type: 'Open', requestId, workspace, create });
+    // An Error for another request (a bad Presence, an admin message) answers something sent
+    // before: it stays queued for whoever waits for it.
+    const unrelated: Message[] = [];
+    let reply = await this.next(['Snapshot', 'Error']);
+    while (reply.type === 'Error' && reply.requestId !== requestId) {
+      unrelated.push(reply);
+      reply = await this.next(['Snapshot', 'Error']);
+    }
+    this.inbox.unshift(...unrelated);
     if (reply.type === 'Error')
       throw new Error(`open failed: ${reply.error.code} ${reply.error.message}`);
     return { state: reply.state, revision: reply.revision, lastSeq: reply.lastSeq };

@@ -13,6 +13,7 @@ import { type ConnectionOptions, resolveLimits } from '../limits.js';
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 import { normaliseAddress } from './address.js';
+import { HandshakeGate } from './handshake-gate.js';
 import {
   CONTROL_CLOSE,
   dataHeader,
@@ -134,7 +135,10 @@ export interface TcpListenOptions extends ConnectionManagerOptions {
   /**
    * Speak TLS (`tls://` URLs) with these options of `node:tls` (`cert` and `key` at least).
    * The TLS handshake must finish within the handshake deadline (`limits.handshakeTimeoutMs`),
-   * so a peer that stalls it is cut off like one that never sends Hello.
+   * so a peer that stalls it is cut off like one that never sends Hello. A socket counts against
+   * `maxConnections` and `maxConnectionsPerAddress` from the moment it connects, its handshake
+   * included (by the socket's peer address); one that arrives at a limit is destroyed before
+   * the handshake and reported as a `refusedInHandshake` event.
    */
   readonly tls?: TlsOptions;
 }
@@ -158,10 +162,12 @@ class TcpServerListener extends ListenerBase implements TcpListener {
   ) {
     super(options);
     this.address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    // A TLS server hands over its sockets once their handshake is done.
+    // A TLS server hands over its sockets once their handshake is done; until then the gate
+    // counts them. A plain socket is admitted (and counted) as it connects.
+    const gate = options.tls ? new HandshakeGate(server, this.manager) : undefined;
     server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       socket.setNoDelay(true);
-      this.manager.admit(new TcpConnection(socket, this.connectionOptions));
+      this.manager.admit(new TcpConnection(socket, this.connectionOptions), gate?.take(socket));
     });
     // A failed TLS handshake (a plain-text peer, a bad certificate) concerns that peer only.
     server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());

@@ -21,6 +21,7 @@ import { type ConnectionOptions, resolveConnectionOptions, resolveLimits } from 
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 import { normaliseAddress } from './address.js';
+import { HandshakeGate } from './handshake-gate.js';
 
 /**
  * A connection over a `ws` WebSocket, sending binary frames. `ws` enforces `maxFrameSize` as its
@@ -114,18 +115,30 @@ export interface WebSocketListenOptions extends ConnectionManagerOptions {
   readonly path?: string;
   /**
    * An HTTP or HTTPS server to take upgrades from, instead of starting one. The caller owns it:
-   * closing the listener leaves it running.
+   * closing the listener leaves it running. Its sockets also carry the caller's own requests, so
+   * the listener does not count them before their upgrade: only upgraded connections count
+   * against the connection limits, and bounding sockets in a TLS handshake or yet to send their
+   * upgrade request is the caller's part (`server.maxConnections`, `headersTimeout`).
    */
   readonly server?: HttpServer;
   /**
    * Serve `wss://` from its own HTTPS server, with these options of `node:tls` (`cert` and `key`
    * at least). The TLS handshake and the upgrade request must both come within the handshake
    * deadline (`limits.handshakeTimeoutMs`), as the upgrade alone must over plain HTTP.
+   *
+   * On its own server (with or without `tls`), a socket counts against `maxConnections` and
+   * `maxConnectionsPerAddress` from the moment it connects, before its TLS handshake and its
+   * upgrade request, by the socket's own peer address (not `remoteAddressOf`); one that arrives
+   * at a limit is destroyed at once and reported as a `refusedInHandshake` event. Once upgraded,
+   * it is counted as an admitted connection instead, under `remoteAddressOf(request)`.
    */
   readonly tls?: TlsOptions;
   /**
    * The address a connection is counted under for per-address limits. Default: the socket's peer
    * address. Behind a reverse proxy, read the header the proxy sets, and only that proxy's.
+   * Sockets still before their upgrade are counted by their own address, the proxy's: the proxy
+   * may have at most `maxConnectionsPerAddress` upgrades under way at once, so size that limit for
+   * the proxy's bursts (say, every client reconnecting after a restart).
    */
   readonly remoteAddressOf?: (request: IncomingMessage) => string;
 }
@@ -151,9 +164,13 @@ class WsServerListener extends ListenerBase implements WebSocketListener {
     const addressOf =
       options.remoteAddressOf ??
       ((request: IncomingMessage) => normaliseAddress(request.socket.remoteAddress));
+    // On its own server the listener counts raw sockets from the moment they connect, through
+    // the TLS handshake and the upgrade; a caller's server's sockets are not ours to count.
+    const gate = ownServer === undefined ? undefined : new HandshakeGate(ownServer, this.manager);
     wss.on('connection', (socket, request) => {
       this.manager.admit(
         new NodeWebSocketConnection(socket, addressOf(request), this.connectionOptions),
+        gate?.take(request.socket),
       );
     });
     wss.on('error', (error) => this.reportListenerError(error));

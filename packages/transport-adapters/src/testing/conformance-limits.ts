@@ -56,7 +56,7 @@ export function describeLimits(harness: ConformanceHarness): void {
       { name: 'in total', limits: { maxConnections: 2, maxConnectionsPerAddress: 10 } },
     ];
     for (const { name, limits } of cases) {
-      it(`refuses connections over the limit ${name} with TOO_MANY_CONNECTIONS and a last frame`, async () => {
+      it(`refuses connections over the limit ${name} (TOO_MANY_CONNECTIONS and a last frame, or cut before a handshake)`, async () => {
         const refusal = Uint8Array.of(0xde, 0xad);
         const events: ConnectionEvent[] = [];
         const listener = await harness.listen({ limits, refusalFrame: () => refusal });
@@ -65,12 +65,21 @@ export function describeLimits(harness: ConformanceHarness): void {
         listener.onConnection((connection) => admitted.push(connection));
         const { connection: first } = await harness.connect(listener);
         await harness.connect(listener);
-        const { connection: third } = await harness.connect(listener);
-        const log = new FrameLog(third);
-        const info = await closedWithin(third, 5_000, 'the third connection to be refused');
-        expect(info).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', initiator: 'remote' });
-        expect(log.frames).toEqual([refusal]);
-        expect(events.filter((event) => event.type === 'refused')).toHaveLength(1);
+        if (harness.handshakeBeforeAdmission) {
+          // Counted from connect: the third socket is cut before its handshake, with no reason.
+          await harness.connectRefused(listener);
+          const refused = events.filter((event) => event.type === 'refusedInHandshake');
+          expect(refused).toHaveLength(1);
+          expect(refused[0]).toMatchObject({ code: 'TOO_MANY_CONNECTIONS' });
+          expect(events.filter((event) => event.type === 'refused')).toHaveLength(0);
+        } else {
+          const { connection: third } = await harness.connect(listener);
+          const log = new FrameLog(third);
+          const info = await closedWithin(third, 5_000, 'the third connection to be refused');
+          expect(info).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', initiator: 'remote' });
+          expect(log.frames).toEqual([refusal]);
+          expect(events.filter((event) => event.type === 'refused')).toHaveLength(1);
+        }
         expect(listener.connectionCount).toBe(2);
         // A slot that frees up is given to the next peer.
         first.close();

@@ -31,6 +31,34 @@ export class ConformanceHarness {
     return client;
   }
 
+  /** Whether the transport counts sockets through a handshake before admission (see the subject). */
+  get handshakeBeforeAdmission(): boolean {
+    return this.subject?.handshakeBeforeAdmission === true;
+  }
+
+  /**
+   * Connects a client to `listener` expecting the connection not to open, and resolves with what
+   * the subject's `connect` threw. Throws if the connection opened or took too long to fail.
+   */
+  async connectRefused(listener: Listener, options: ConnectionOptions = {}): Promise<unknown> {
+    const subject = this.subject ?? (await this.makeSubject());
+    this.subject = subject;
+    let opened: ConformanceClient | undefined;
+    const failure = subject.connect(listener, options).then(
+      (client) => {
+        opened = client;
+        return undefined;
+      },
+      (error: unknown) => error ?? new Error('connect threw without an error'),
+    );
+    const error = await within(failure, 5_000, 'a refused client to fail to connect');
+    if (opened !== undefined) {
+      this.clients.push(opened.connection);
+      throw new Error('The connection opened, but the listener should have refused it.');
+    }
+    return error;
+  }
+
   /** Closes everything the test opened. */
   async cleanup(): Promise<void> {
     for (const client of this.clients) client.terminate('NORMAL', 'The test is over.');

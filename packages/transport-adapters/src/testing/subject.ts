@@ -22,4 +22,11 @@ export interface TransportUnderTest {
   listen(options: ConnectionManagerOptions): Promise<Listener>;
   /** Connects a client to `listener`. Throw if the connection cannot be opened. */
   connect(listener: Listener, options: ConnectionOptions): Promise<ConformanceClient>;
+  /**
+   * True when the listener's sockets go through a handshake before they are admitted (TLS, a
+   * WebSocket upgrade) and the listener counts them against the connection limits from the
+   * moment they connect: a client over a limit is then cut before that handshake, so its
+   * `connect` fails instead of receiving the refusal frame. Default false.
+   */
+  readonly handshakeBeforeAdmission?: boolean;
 }
