@@ -17,6 +17,7 @@ import { SECRET, token } from '../../server/test/support/harness.js';
 
 type Action =
   | { kind: 'insert'; client: number; file: number; at: number }
+  | { kind: 'paste'; client: number; file: number; at: number; length: number }
   | { kind: 'deleteChar'; client: number; file: number; at: number }
   | { kind: 'createFile'; client: number; dir: number; name: number }
   | { kind: 'createDir'; client: number; dir: number; name: number }
@@ -79,6 +80,17 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('remove' as const), client, node: fc.nat() }),
   },
+  {
+    // More text than a change may carry over the simulation's small frames: it goes in parts.
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('paste' as const),
+      client,
+      file: fc.nat(),
+      at: fc.nat(),
+      length: fc.integer({ min: 500, max: 8_000 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), client }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'pause' as const }) },
@@ -121,7 +133,8 @@ function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
   const files = nodes.filter((n) => n.kind === 'file');
   const dirs = ['', ...nodes.filter((n) => n.kind === 'dir').map((n) => ws.state.pathOf(n.id)!)];
   switch (action.kind) {
-    case 'insert': {
+    case 'insert':
+    case 'paste': {
       const file = pick(files, action.file);
       if (!file) return;
       const path = ws.state.pathOf(file.id)!;
@@ -129,7 +142,9 @@ function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
       const tok = `<${who}:${sim.counter++}>`;
       // Insert between whole tokens (at the start or after a filler dot), never inside one.
       const gaps = [0, ...[...text].map((c, i) => (c === '.' ? i + 1 : -1)).filter((i) => i > 0)];
-      if (ws.insert(path, pick(gaps, action.at)!, `${tok}.`).ok) sim.tokens.set(tok, file.id);
+      const filler = '.'.repeat(action.kind === 'paste' ? action.length : 1);
+      if (ws.insert(path, pick(gaps, action.at)!, `${tok}${filler}`).ok)
+        sim.tokens.set(tok, file.id);
       return;
     }
     case 'deleteChar': {
@@ -244,7 +259,9 @@ describe('network simulation', () => {
             storage: storeStorage(new MemoryOpLogStore()),
             logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
             limits: { submitsPerSecond: 10_000, submitBurst: 10_000 },
-            connection: { messagesPerSecond: 100_000, messageBurst: 100_000 },
+            // Frames of 4 KiB: a change carries at most 1 Ki code units of text, so pastes go
+            // in parts, and a catch-up of a few of them comes as a snapshot.
+            connection: { messagesPerSecond: 100_000, messageBurst: 100_000, maxFrameSize: 4_096 },
           });
           server.attach(network.listen('server', server.listenerOptions()));
           const clients: Client[] = [];
