@@ -265,3 +265,20 @@ describe('ConnectionManager.holdHandshake', () => {
     ]);
   });
 });
+
+for (const target of targets) {
+  describe(`a ${target.name} listener that closes`, () => {
+    it('drops sockets still in their handshake at once, and closes admitted connections as usual', async () => {
+      const { listener } = await started(target, {});
+      const silent = await silentSocket(listener.port);
+      const admitted = await target.connect(listener);
+      await until(() => listener.handshakeCount === 1, 'the silent socket counted');
+      // The handshake deadline is 10 s: a close within 3 s did not wait for it (it lets
+      // handshakes under way finish for half a second).
+      await within(listener.close('Going away.'), 3_000, 'the listener to close');
+      await within(silent.closed, 1_000, 'the silent socket to be dropped');
+      const info = await within(admitted.closed, 1_000, 'the admitted connection to close');
+      expect(info.code).toBe('SHUTTING_DOWN');
+    });
+  });
+}

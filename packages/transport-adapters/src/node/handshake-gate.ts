@@ -2,6 +2,9 @@ import type { Server, Socket } from 'node:net';
 import type { ConnectionManager, HandshakeSlot } from '../manager.js';
 import { normaliseAddress } from './address.js';
 
+/** How long a closing listener lets handshakes under way finish before it drops their sockets. */
+export const HANDSHAKE_GRACE_ON_CLOSE_MS = 500;
+
 /**
  * Counts every socket a listener's own server accepts from the moment it connects until it is
  * admitted or closes, so that sockets still in a TLS handshake or yet to send their WebSocket
@@ -14,8 +17,14 @@ import { normaliseAddress } from './address.js';
  * under (`remoteAddressOf`, behind a proxy).
  */
 export class HandshakeGate {
-  /** Slots of sockets in their handshake, by the connection's 4-tuple (see {@link socketKey}). */
-  private readonly held = new Map<string, HandshakeSlot>();
+  /**
+   * Sockets in their handshake and their slots, by the connection's 4-tuple (see
+   * {@link socketKey}); the socket is kept so that a closing listener can drop it.
+   */
+  private readonly held = new Map<
+    string,
+    { readonly slot: HandshakeSlot; readonly socket: Socket }
+  >();
 
   constructor(
     server: Server,
@@ -31,9 +40,9 @@ export class HandshakeGate {
   take(socket: Socket): HandshakeSlot | undefined {
     const key = socketKey(socket);
     if (key === undefined) return undefined;
-    const slot = this.held.get(key);
+    const held = this.held.get(key);
     this.held.delete(key);
-    return slot;
+    return held?.slot;
   }
 
   private hold(socket: Socket): void {
@@ -45,11 +54,27 @@ export class HandshakeGate {
     // A socket whose peer is already gone has no addresses: it is counted until its close (which
     // is imminent) but can never be admitted, so it needs no key.
     const key = socketKey(socket);
-    if (key !== undefined) this.held.set(key, slot);
+    if (key !== undefined) this.held.set(key, { slot, socket });
     socket.once('close', () => {
-      if (key !== undefined && this.held.get(key) === slot) this.held.delete(key);
+      if (key !== undefined && this.held.get(key)?.slot === slot) this.held.delete(key);
       slot.release();
     });
+  }
+
+  /**
+   * Destroys the sockets still in their handshake `graceMs` from now (admitted ones were taken
+   * out by `take`): a listener that stops accepting would otherwise wait for each to finish its
+   * handshake or reach the deadline before it could close. The grace lets a handshake the peer
+   * has all but finished complete, so that its connection is closed with `SHUTTING_DOWN` like
+   * every admitted one, rather than cut.
+   */
+  destroyWaiting(graceMs: number): void {
+    const timer = setTimeout(() => {
+      const waiting = [...this.held.values()];
+      this.held.clear();
+      for (const { socket } of waiting) socket.destroy();
+    }, graceMs);
+    (timer as { unref?: () => void }).unref?.();
   }
 }
 

@@ -13,7 +13,7 @@ import { type ConnectionOptions, resolveLimits } from '../limits.js';
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 import { normaliseAddress } from './address.js';
-import { HandshakeGate } from './handshake-gate.js';
+import { HANDSHAKE_GRACE_ON_CLOSE_MS, HandshakeGate } from './handshake-gate.js';
 import {
   CONTROL_CLOSE,
   dataHeader,
@@ -153,6 +153,7 @@ export interface TcpListener extends Listener {
 
 class TcpServerListener extends ListenerBase implements TcpListener {
   readonly address: string;
+  private readonly gate: HandshakeGate | undefined;
 
   constructor(
     private readonly server: Server,
@@ -165,6 +166,7 @@ class TcpServerListener extends ListenerBase implements TcpListener {
     // A TLS server hands over its sockets once their handshake is done; until then the gate
     // counts them. A plain socket is admitted (and counted) as it connects.
     const gate = options.tls ? new HandshakeGate(server, this.manager) : undefined;
+    this.gate = gate;
     server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       socket.setNoDelay(true);
       this.manager.admit(new TcpConnection(socket, this.connectionOptions), gate?.take(socket));
@@ -175,7 +177,10 @@ class TcpServerListener extends ListenerBase implements TcpListener {
   }
 
   protected stopAccepting(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Sockets still in their TLS handshake hold no connection to close gracefully: drop them.
+    this.gate?.destroyWaiting(HANDSHAKE_GRACE_ON_CLOSE_MS);
+    return closed;
   }
 }
 

@@ -21,7 +21,7 @@ import { type ConnectionOptions, resolveConnectionOptions, resolveLimits } from 
 import { ListenerBase } from '../listener-base.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 import { normaliseAddress } from './address.js';
-import { HandshakeGate } from './handshake-gate.js';
+import { HANDSHAKE_GRACE_ON_CLOSE_MS, HandshakeGate } from './handshake-gate.js';
 
 /**
  * A connection over a `ws` WebSocket, sending binary frames. `ws` enforces `maxFrameSize` as its
@@ -151,6 +151,7 @@ export interface WebSocketListener extends Listener {
 
 class WsServerListener extends ListenerBase implements WebSocketListener {
   readonly address: string;
+  private readonly gate: HandshakeGate | undefined;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -167,6 +168,7 @@ class WsServerListener extends ListenerBase implements WebSocketListener {
     // On its own server the listener counts raw sockets from the moment they connect, through
     // the TLS handshake and the upgrade; a caller's server's sockets are not ours to count.
     const gate = ownServer === undefined ? undefined : new HandshakeGate(ownServer, this.manager);
+    this.gate = gate;
     wss.on('connection', (socket, request) => {
       this.manager.admit(
         new NodeWebSocketConnection(socket, addressOf(request), this.connectionOptions),
@@ -182,8 +184,10 @@ class WsServerListener extends ListenerBase implements WebSocketListener {
     const server = this.ownServer;
     if (server === undefined) return closing;
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Plain HTTP connections that never upgraded hold no Dist-Space connection: drop them.
+    // Plain HTTP connections that never upgraded hold no Dist-Space connection: drop them, and
+    // sockets still in their TLS handshake or yet to send their upgrade request.
     server.closeIdleConnections();
+    this.gate?.destroyWaiting(HANDSHAKE_GRACE_ON_CLOSE_MS);
     return Promise.all([closing, serverClosed]).then(() => undefined);
   }
 }
