@@ -52,14 +52,33 @@ export function textUnits(op: WorkspaceOp): number {
   }
 }
 
+/** Where a cut is best made, best first: after a line break, a blank, a clause's punctuation. */
+const BREAKS = [/\n/, /[ \t]/, /[.,;]/];
+
 /**
- * Where to cut `text`, at most `max` code units in, never between the halves of a surrogate
- * pair: one unit earlier, or, when the pair is all there is room for, one later.
+ * Where to cut `text`, at most `max` code units in. The parts go out as separate changes, so a
+ * concurrent insert at the very place of a cut can land between two of them, as it could between
+ * two keystrokes: the cut is made after the last line break in the second half of the room, else
+ * after a blank, else after `.`, `,` or `;`, so that such an insert falls between lines or words
+ * rather than inside one. Never between the halves of a surrogate pair: one unit earlier, or,
+ * when the pair is all there is room for, one later.
  */
 function cutAt(text: string, max: number): number {
   const at = Math.min(text.length, Math.max(1, max));
+  if (at === text.length) return at;
+  const window = text.slice(Math.floor(at / 2), at);
+  for (const breaker of BREAKS) {
+    let last = -1;
+    for (let i = window.length - 1; i >= 0; i--) {
+      if (breaker.test(window[i]!)) {
+        last = i;
+        break;
+      }
+    }
+    if (last >= 0) return Math.floor(at / 2) + last + 1;
+  }
   const code = text.charCodeAt(at - 1);
-  if (at === text.length || code < 0xd800 || code > 0xdbff) return at;
+  if (code < 0xd800 || code > 0xdbff) return at;
   return at > 1 ? at - 1 : at + 1;
 }
 

@@ -88,6 +88,23 @@ describe('splitForSending', () => {
     }
   });
 
+  it('cuts after a line break where it can, else after a blank, else after punctuation', () => {
+    const cutsOf = (text: string, max: number) => {
+      const ops = built(base, (b) => void b.edit('small.txt', [{ type: 'insert', pos: 0, text }]));
+      const { parts: sent } = parts(base, ops, Number.POSITIVE_INFINITY, max);
+      return sent.map((part) =>
+        part
+          .flatMap((op) => (op.type === 'edit' ? op.change : []))
+          .map((t) => (t.type === 'insert' ? t.text : ''))
+          .join(''),
+      );
+    };
+    expect(cutsOf('one two\nthree four five', 12)).toEqual(['one two\n', 'three four ', 'five']);
+    expect(cutsOf('one two three four', 12)).toEqual(['one two ', 'three four']);
+    expect(cutsOf('<1:2>.<3:4>.<5:6>.', 10)).toEqual(['<1:2>.', '<3:4>.', '<5:6>.']);
+    expect(cutsOf('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
   it('creates a file with long content as the file and then edits that append the rest', () => {
     const ops = built(base, (b) => void b.createFile('d/new.txt', 'x'.repeat(100)));
     const { parts: sent, end } = parts(base, ops, Number.POSITIVE_INFINITY, 30);
