@@ -401,7 +401,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         return;
       case 'Snapshot':
         this.continueAfter(message.lastSeq);
-        this.rebaseOnto(message.state, message.revision);
+        this.rebaseOnto(message.state, message.revision, message.lastSeq);
         return;
       case 'Presence':
         this.onPresence(message);
@@ -623,7 +623,18 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (lastSeq !== undefined && lastSeq >= this.nextSeq) this.nextSeq = lastSeq + 1;
   }
 
-  private rebaseOnto(target: Workspace, revision: number): void {
+  /**
+   * Moves the pending changes onto `target`, the server's state at `revision`. `lastSeq` is the
+   * highest seq the server had sequenced from this client id when it took the snapshot: an
+   * in-flight change at or below it was sequenced (its Ack was lost with a connection) and is in
+   * the snapshot already, or comes as a Broadcast if it was still being committed. Either way
+   * only the buffer is ours to move, or the change would land twice.
+   */
+  private rebaseOnto(target: Workspace, revision: number, lastSeq = 0): void {
+    const inflight = this.sync.inflight;
+    // Count it as confirmed on our old state, the state the buffer was made on; the reset below
+    // replaces that state and its revision with the snapshot's.
+    if (inflight && inflight.seq <= lastSeq) this.sync.acknowledge(this.sync.revision);
     const result = rebasePending(this.sync.confirmed, this.sync.local, this.sync.pending(), target);
     this.sync.reset(target, revision, result.change);
     // The history between the old and the new state is unknown: nothing can be undone across it.
