@@ -18,8 +18,9 @@ import { SECRET, token } from '../../server/test/support/harness.js';
 import { must, textOf, until } from './support/setup.js';
 
 // A client whose connection dropped after the server sequenced its change, but before the Ack
-// arrived, catches up from a snapshot that answers a Catchup too large for one Changes frame.
-// The snapshot holds the change already: the client must count it as sequenced (the Snapshot's
+// arrived, catches up from a snapshot: one that answers a Catchup too large for one Changes
+// frame, or the one it asks for when the server no longer keeps the history it missed. The
+// snapshot holds the change already: the client must count it as sequenced (the Snapshot's
 // lastSeq says so), not rebase it onto the snapshot a second time.
 
 const toClose: Array<{ close(): Promise<unknown> | unknown }> = [];
@@ -89,5 +90,22 @@ it('counts an in-flight change a catch-up snapshot already holds as sequenced, n
   await bob.whenSynced();
   await until(() => bob.revision === alice.revision, 'bob caught up', 5_000);
   expect(textOf(bob, 'f.txt').slice(0, 12)).toBe('BOB:start0..');
+  expect(textOf(alice, 'f.txt')).toBe(textOf(bob, 'f.txt'));
+}, 20_000);
+
+it('counts an in-flight change the rebase snapshot already holds as sequenced, not twice', async () => {
+  // The server keeps 5 revisions: bob's catch-up is refused with REBASE_REQUIRED.
+  const { alice, bob } = await lostAck(
+    {
+      persistence: { snapshotEveryRevisions: 5, retainRevisions: 5, recentWindow: 5 },
+      limits: { recentWindow: 5 },
+    },
+    30,
+    1,
+  );
+  await bob.whenSynced();
+  await until(() => bob.revision === alice.revision, 'bob caught up', 5_000);
+  const appended = Array.from({ length: 30 }, (_, i) => i % 10).join('');
+  expect(textOf(bob, 'f.txt')).toBe(`BOB:start${appended}`);
   expect(textOf(alice, 'f.txt')).toBe(textOf(bob, 'f.txt'));
 }, 20_000);
