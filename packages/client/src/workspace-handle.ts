@@ -134,7 +134,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private nextNodeId = 1;
   private syncedWaiters: Array<() => void> = [];
   private readonly saver: PendingSaver;
-  private rebaseInFlight: { seq: number } | undefined;
+  /**
+   * A rebase under way: the in-flight change was sent again (`seq`) to learn its fate first, and
+   * once it is `answered` the snapshot is asked for. Sending waits until the snapshot is in.
+   */
+  private rebaseInFlight: { readonly seq: number; readonly answered: boolean } | undefined;
   private closed = false;
   private readonly newNodeId = () => `${this.idPrefix}:${this.nextNodeId++}`;
 
@@ -401,7 +405,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         return;
       case 'Snapshot':
         this.continueAfter(message.lastSeq);
-        this.rebaseOnto(message.state, message.revision);
+        this.rebaseOnto(message.state, message.revision, message.lastSeq);
         return;
       case 'Presence':
         this.onPresence(message);
@@ -419,6 +423,9 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /** @internal After a reconnect: ask for what was missed since our revision. */
   resume(): void {
     this.peers.clear();
+    // The answers a rebase waited for went with the old connection; the Catchup's answer
+    // decides afresh (a Snapshot's lastSeq tells the in-flight change's fate).
+    this.rebaseInFlight = undefined;
     this.link.send({
       type: 'Catchup',
       requestId: this.link.nextRequestId(),
@@ -451,8 +458,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private onAck(seq: number, revision: number): void {
     if (this.rebaseInFlight?.seq === seq) {
       // The change whose fate a rebase waited for was sequenced after all: it is in the snapshot.
-      this.rebaseInFlight = undefined;
-      this.requestSnapshot();
+      this.fateKnown();
       return;
     }
     if (this.sync.inflight?.seq !== seq) return; // a duplicate of an ack already handled
@@ -462,8 +468,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   private onReject(seq: number, error: DistSpaceError): void {
     if (this.rebaseInFlight?.seq === seq) {
-      this.rebaseInFlight = undefined;
-      this.requestSnapshot();
+      this.fateKnown();
       return;
     }
     const inflight = this.sync.inflight;
@@ -607,10 +612,23 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const inflight = this.sync.inflight;
     if (inflight && !this.rebaseInFlight) {
       // Before rebasing, learn whether the server sequenced our change: resend it as it was.
-      this.rebaseInFlight = { seq: inflight.seq };
+      // Its answer comes after the original's (the server puts a resend in line behind it), so
+      // the snapshot asked for then tells its fate by its lastSeq.
+      this.rebaseInFlight = { seq: inflight.seq, answered: false };
       this.submit(inflight.seq, inflight.change);
       return;
     }
+    this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
+  }
+
+  /**
+   * The resent in-flight change was answered (an Ack: it was sequenced; a Reject: it was not):
+   * ask for the snapshot, once. Asking again would resend the change, whose answer would ask
+   * again, for ever.
+   */
+  private fateKnown(): void {
+    if (this.rebaseInFlight?.answered) return;
+    this.rebaseInFlight = { seq: this.rebaseInFlight!.seq, answered: true };
     this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
   }
 
@@ -623,7 +641,19 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (lastSeq !== undefined && lastSeq >= this.nextSeq) this.nextSeq = lastSeq + 1;
   }
 
-  private rebaseOnto(target: Workspace, revision: number): void {
+  /**
+   * Moves the pending changes onto `target`, the server's state at `revision`. `lastSeq` is the
+   * highest seq the server had sequenced from this client id when it took the snapshot: an
+   * in-flight change at or below it was sequenced (its Ack was lost with a connection) and is in
+   * the snapshot already, or comes as a Broadcast if it was still being committed. Either way
+   * only the buffer is ours to move, or the change would land twice.
+   */
+  private rebaseOnto(target: Workspace, revision: number, lastSeq = 0): void {
+    const inflight = this.sync.inflight;
+    // Count it as confirmed on our old state, the state the buffer was made on; the reset below
+    // replaces that state and its revision with the snapshot's.
+    if (inflight && inflight.seq <= lastSeq) this.sync.acknowledge(this.sync.revision);
+    this.rebaseInFlight = undefined;
     const result = rebasePending(this.sync.confirmed, this.sync.local, this.sync.pending(), target);
     this.sync.reset(target, revision, result.change);
     // The history between the old and the new state is unknown: nothing can be undone across it.
