@@ -418,12 +418,19 @@ export class Client extends Emitter<ClientEvents> {
     this.decodeLimits = acceptedFrom(reply.value.limits);
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
-    conn.onMessage((frame) => this.onFrame(frame));
-    conn.onClose((info) =>
+    // Only the current connection speaks for the client. One given up (a Goodbye, a heartbeat
+    // timeout, a frame it could not read) still reports its close, maybe once the reconnect is
+    // under way: taken for the current one's, it started a second reconnect, whose Hello replaced
+    // the first one's session, and the client gave up for SESSION_REPLACED.
+    conn.onMessage((frame) => {
+      if (this.connection === conn) this.onFrame(frame);
+    });
+    conn.onClose((info) => {
+      if (this.connection !== conn) return;
       this.onClose(
         new DistSpaceError(info.code === 'NORMAL' ? 'CONNECTION_CLOSED' : info.code, info.reason),
-      ),
-    );
+      );
+    });
     this.setState('connected');
     for (const handle of this.handles.values()) handle.resume();
     return ok(undefined);
