@@ -272,7 +272,7 @@ export class Client extends Emitter<ClientEvents> {
       get maxTextPerChange() {
         return textPerFrame(client.maxFrameBytes);
       },
-      submit: (message) => this.sendOrRefusal(message),
+      submit: (message) => this.sendSubmit(message),
       release: (handle) => {
         this.handles.delete(handle.id);
         // A failed save is the handle's storeFailed event; a reopen then loads what is there.
@@ -302,20 +302,27 @@ export class Client extends Emitter<ClientEvents> {
     return this.requestCounter;
   }
 
+  /** Sends a message; false when it was not sent (see {@link Client.transmit}). */
   private send(message: Message): boolean {
-    if (!this.connection || this.stateValue !== 'connected') return false;
-    return this.connection.send(encodeMessage(message)).ok;
+    return this.transmit(message) === 'sent';
+  }
+
+  /** Sends a Submit; the refusal when its frame is too large to send at all (see transmit). */
+  private sendSubmit(message: MessageOf<'Submit'>): DistSpaceError | undefined {
+    const outcome = this.transmit(message);
+    return outcome instanceof DistSpaceError ? outcome : undefined;
   }
 
   /**
-   * Sends a message; the transport's `LIMIT_EXCEEDED` when the frame is too large to send at all
-   * (such a message would never get an answer), undefined otherwise (sent, or not connected).
+   * Sends a message if connected: `'sent'`, `'not sent'` (no connection, or the transport
+   * refused it for another reason), or `LIMIT_EXCEEDED` when its frame is larger than the
+   * frames both ends take (such a message would never get an answer). The server's limit may be
+   * below the connection's own: a frame over it would cost the connection, and the resend after
+   * the reconnect would cost the next one, so it is checked here for every message.
    */
-  private sendOrRefusal(message: Message): DistSpaceError | undefined {
-    if (!this.connection || this.stateValue !== 'connected') return undefined;
+  private transmit(message: Message): 'sent' | 'not sent' | DistSpaceError {
+    if (!this.connection || this.stateValue !== 'connected') return 'not sent';
     const frame = encodeMessage(message);
-    // The server's limit may be below the connection's own: a frame over it would cost the
-    // connection, and the resend after the reconnect would cost the next one.
     if (frame.byteLength > this.maxFrameBytes) {
       return new DistSpaceError(
         'LIMIT_EXCEEDED',
@@ -324,7 +331,8 @@ export class Client extends Emitter<ClientEvents> {
       );
     }
     const sent = this.connection.send(frame);
-    return !sent.ok && sent.error.code === 'LIMIT_EXCEEDED' ? sent.error : undefined;
+    if (sent.ok) return 'sent';
+    return sent.error.code === 'LIMIT_EXCEEDED' ? sent.error : 'not sent';
   }
 
   /** Sends a request and resolves with the reply carrying its requestId (never rejects). */

@@ -53,7 +53,7 @@ export function textUnits(op: WorkspaceOp): number {
 }
 
 /** Where a cut is best made, best first: after a line break, a blank, a clause's punctuation. */
-const BREAKS = [/\n/, /[ \t]/, /[.,;]/];
+const BREAKS = ['\n', ' \t', '.,;'];
 
 /**
  * Where to cut `text`, at most `max` code units in. The parts go out as separate changes, so a
@@ -66,16 +66,13 @@ const BREAKS = [/\n/, /[ \t]/, /[.,;]/];
 function cutAt(text: string, max: number): number {
   const at = Math.min(text.length, Math.max(1, max));
   if (at === text.length) return at;
-  const window = text.slice(Math.floor(at / 2), at);
-  for (const breaker of BREAKS) {
+  // Only the second half is searched, so that a text without a break costs one pass over it.
+  const half = Math.floor(at / 2);
+  const window = text.slice(half, at);
+  for (const chars of BREAKS) {
     let last = -1;
-    for (let i = window.length - 1; i >= 0; i--) {
-      if (breaker.test(window[i]!)) {
-        last = i;
-        break;
-      }
-    }
-    if (last >= 0) return Math.floor(at / 2) + last + 1;
+    for (const char of chars) last = Math.max(last, window.lastIndexOf(char));
+    if (last >= 0) return half + last + 1;
   }
   const code = text.charCodeAt(at - 1);
   if (code < 0xd800 || code > 0xdbff) return at;

@@ -618,6 +618,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       this.submit(inflight.seq, inflight.change);
       return;
     }
+    this.openAgain();
+  }
+
+  /** Asks for a snapshot of the workspace: its answer rebases the pending changes onto it. */
+  private openAgain(): void {
     this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
   }
 
@@ -629,7 +634,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private fateKnown(): void {
     if (this.rebaseInFlight?.answered) return;
     this.rebaseInFlight = { seq: this.rebaseInFlight!.seq, answered: true };
-    this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
+    this.openAgain();
   }
 
   /**
