@@ -266,6 +266,28 @@ describe('Client', () => {
     expect(same(alice, bob)).toBe(true);
   });
 
+  it('rolls back with LIMIT_EXCEEDED one op that no frame can hold, and carries on', async () => {
+    server = await startTestServer({ connection: { maxFrameSize: 4 * 1024 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    must(alice.createDir('big'));
+    for (let i = 0; i < 60; i++)
+      must(alice.createFile(`big/${String(i).padStart(2, '0')}${'n'.repeat(100)}`, ''));
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    // Deleting the directory is one op carrying its 60 names: more than a 4 KiB frame holds.
+    must(alice.remove('big'));
+    await alice.whenSynced();
+    expect(rejected).toEqual(['LIMIT_EXCEEDED']);
+    expect(alice.state.resolve('big').ok).toBe(true);
+    must(alice.createFile('after.txt', 'still syncing'));
+    await alice.whenSynced();
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'after.txt')).toBe('still syncing');
+    expect(same(alice, bob)).toBe(true);
+  });
+
   it('syncs a 5 MB paste, and opens the workspace that holds it, at the default limits', async () => {
     server = await startTestServer();
     const alice = await (await client('alice')).open('w', { create: true });

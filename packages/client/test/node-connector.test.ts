@@ -5,16 +5,21 @@ import { listenTcp, listenWebSocket } from '@dist-space/transport-adapters/node'
 import { describe, expect, it } from 'vitest';
 import { testCert, testKey } from '../../../test-support/tls/index.js';
 
+/** Connects to `url` with the test CA, and fails to without it. */
+async function expectVerifiedWithCa(url: string): Promise<void> {
+  const opened = await nodeConnector(url, { tls: { ca: testCert } })();
+  expect(opened.ok).toBe(true);
+  if (opened.ok) opened.value.close('NORMAL', 'done');
+  const unverified = await nodeConnector(url)();
+  expect(!unverified.ok && unverified.error.code).toBe('CONNECT_FAILED');
+}
+
 describe('nodeConnector', () => {
   it('opens tls:// URLs with the given CA, and refuses a certificate it cannot verify', async () => {
     const listener = await listenTcp({ tls: { cert: testCert, key: testKey } });
     try {
       const url = `tls://127.0.0.1:${listener.port}`;
-      const opened = await nodeConnector(url, { tls: { ca: testCert } })();
-      expect(opened.ok).toBe(true);
-      if (opened.ok) opened.value.close('NORMAL', 'done');
-      const unverified = await nodeConnector(url)();
-      expect(!unverified.ok && unverified.error.code).toBe('CONNECT_FAILED');
+      await expectVerifiedWithCa(url);
     } finally {
       await listener.close();
     }
@@ -26,11 +31,7 @@ describe('nodeConnector', () => {
     const listener = await listenWebSocket({ server: https as never });
     try {
       const url = `wss://127.0.0.1:${(https.address() as AddressInfo).port}/`;
-      const opened = await nodeConnector(url, { tls: { ca: testCert } })();
-      expect(opened.ok).toBe(true);
-      if (opened.ok) opened.value.close('NORMAL', 'done');
-      const unverified = await nodeConnector(url)();
-      expect(!unverified.ok && unverified.error.code).toBe('CONNECT_FAILED');
+      await expectVerifiedWithCa(url);
     } finally {
       await listener.close();
       https.closeAllConnections();

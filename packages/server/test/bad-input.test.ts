@@ -161,15 +161,7 @@ describe('bad input on a live server', () => {
         content: '',
       },
     ];
-    const seq = c.nextSeq();
-    c.send({
-      type: 'Submit',
-      workspace: 'w',
-      baseRevision: revision,
-      clientId: c.clientId,
-      seq,
-      change: malformed as never,
-    });
+    const seq = c.sendSubmit('w', revision, malformed as never);
     const refused = await c.next(['Reject', 'Error']);
     expect(refused).toMatchObject({
       type: 'Reject',
@@ -182,14 +174,7 @@ describe('bad input on a live server', () => {
     // would make the client take back a change the others have.
     const created = await c.submit('w', revision, made);
     expect(created).toMatchObject({ type: 'Ack', revision: revision + 1 });
-    c.send({
-      type: 'Submit',
-      workspace: 'w',
-      baseRevision: revision,
-      clientId: c.clientId,
-      seq: created.seq,
-      change: malformed as never,
-    });
+    c.sendSubmit('w', revision, malformed as never, created.seq);
     expect(await c.next(['Ack', 'Reject', 'Error'])).toMatchObject({
       type: 'Ack',
       seq: created.seq,
@@ -201,16 +186,8 @@ describe('bad input on a live server', () => {
   it('acknowledges a change whose session left the workspace before it was committed', async () => {
     const c = await TestClient.session(s, 'leaver');
     const { state, revision } = await c.open('w', false);
-    const seq = c.nextSeq();
     const change = build(state, c.clientId, (b) => void b.createFile('left.txt', 'x'));
-    c.send({
-      type: 'Submit',
-      workspace: 'w',
-      baseRevision: revision,
-      clientId: c.clientId,
-      seq,
-      change,
-    });
+    const seq = c.sendSubmit('w', revision, change);
     c.send({ type: 'Leave', workspace: 'w' });
     expect(await c.next(['Ack', 'Reject'])).toMatchObject({
       type: 'Ack',

@@ -275,6 +275,17 @@ export class TestClient {
     return ++this.seq;
   }
 
+  /** Sends a Submit under this client's id without waiting for its answer; returns its seq. */
+  sendSubmit(
+    workspace: string,
+    baseRevision: number,
+    change: WorkspaceChange,
+    seq = this.nextSeq(),
+  ): number {
+    this.send({ type: 'Submit', workspace, baseRevision, clientId: this.clientId, seq, change });
+    return seq;
+  }
+
   /** Submits a change and waits for its Ack or Reject. */
   async submit(
     workspace: string,
@@ -282,7 +293,7 @@ export class TestClient {
     change: WorkspaceChange,
     seq = this.nextSeq(),
   ) {
-    this.send({ type: 'Submit', workspace, baseRevision, clientId: this.clientId, seq, change });
+    this.sendSubmit(workspace, baseRevision, change, seq);
     for (;;) {
       const reply = await this.next(['Ack', 'Reject']);
       if (reply.seq === seq) return reply;
