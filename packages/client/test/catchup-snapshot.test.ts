@@ -39,6 +39,8 @@ async function lostAck(
   },
   appends: number,
   size: number,
+  /** Alice puts her cursor in `f.txt` first, and bob sees it. */
+  cursor = false,
 ) {
   const verifier = await createJwtVerifier({ secret: SECRET });
   if (!verifier.ok) throw verifier.error;
@@ -72,6 +74,10 @@ async function lostAck(
   must(alice.createFile('f.txt', 'start'));
   await alice.whenSynced();
   const bob = await (await connect('bob')).open('w');
+  if (cursor) {
+    must(alice.setPresence({ 'f.txt': [{ anchor: 1, head: 3 }] }));
+    await until(() => bob.presence.length === 1, 'bob sees alice', 5_000);
+  }
   const bobConnection = connections[connections.length - 1]!;
   bobConnection.pauseReading();
   must(bob.insert('f.txt', 0, 'BOB:'));
@@ -108,4 +114,19 @@ it('counts an in-flight change the rebase snapshot already holds as sequenced, n
   const appended = Array.from({ length: 30 }, (_, i) => i % 10).join('');
   expect(textOf(bob, 'f.txt')).toBe(`BOB:start${appended}`);
   expect(textOf(alice, 'f.txt')).toBe(textOf(bob, 'f.txt'));
+}, 20_000);
+
+it("shows the others' cursors after a catch-up snapshot without waiting for them to move", async () => {
+  const { alice, bob } = await lostAck(
+    { connection: { maxFrameSize: 4_096 }, limits: { presencePerSecond: 1_000 } },
+    10,
+    1_000,
+    true,
+  );
+  await bob.whenSynced();
+  await until(() => bob.revision === alice.revision, 'bob caught up', 5_000);
+  // Alice's cursor came again with the snapshot, at the snapshot's revision: 'BOB:' moved it.
+  await until(() => bob.presence.length === 1, "alice's cursor back", 2_000);
+  const id = must(bob.state.resolve('f.txt')).id;
+  expect(bob.presence[0]!.files[id]).toEqual([{ anchor: 5, head: 7 }]);
 }, 20_000);

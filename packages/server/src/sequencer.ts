@@ -483,6 +483,23 @@ export class WorkspaceSequencer {
     return highest;
   }
 
+  /**
+   * Resolves once `clientId`'s highest seq is known here and every submit queued before this
+   * call is sequenced; {@link WorkspaceSequencer.knownHighestSeq} then tells it without waiting.
+   * A Snapshot's `lastSeq` must count a change the client's old connection left in the queue:
+   * read earlier, the change would be sequenced after the read and broadcast after the Snapshot,
+   * and the client, not knowing it as its own, would send it again.
+   */
+  async settleSeqsOf(clientId: string): Promise<void> {
+    await this.highestSeqOf(clientId);
+    await this.queue;
+  }
+
+  /** The highest seq sequenced from `clientId` as far as memory knows (0 for none). */
+  knownHighestSeq(clientId: string): number {
+    return this.highest.get(clientId) ?? 0;
+  }
+
   /** The changes after `base` up to the head, committed or not. */
   private async concurrentSince(base: number): Promise<Result<readonly SequencedChange[]>> {
     if (base === this.head) return ok([]);

@@ -126,18 +126,23 @@ export class SessionWorkspaces {
   }
 
   /**
-   * Joins the workspace and sends its state. The session's last seq (which may need the log) is
-   * read before joining, so that no Broadcast can overtake the Snapshot.
+   * Joins the workspace and sends its state. The session's last seq (which may need the log, and
+   * counts what an old connection of this client left queued) is settled first; it is read in
+   * the same turn as the join and the state, so that no Broadcast can overtake the Snapshot and
+   * every later Broadcast of this client's changes has a seq the Snapshot counted.
    */
   private async joinWithSnapshot(ws: OpenWorkspace, requestId: number): Promise<void> {
-    const lastSeq = await ws.sequencer.highestSeqOf(this.session.clientId);
+    await ws.sequencer.settleSeqsOf(this.session.clientId);
+    // Closed meanwhile: its leaving already ran, and joining now would leave it a member.
+    if (!this.session.ready) return;
     this.join(ws);
-    this.sendSnapshot(ws, requestId, lastSeq);
+    this.sendSnapshot(ws, requestId, ws.sequencer.knownHighestSeq(this.session.clientId));
   }
 
   /**
    * Sends the state as the session may see it, in one frame or in chunks, with `lastSeq`, the
-   * highest seq sequenced from the session's client id (0: none).
+   * highest seq sequenced from the session's client id (0: none), then the others' cursors: a
+   * client forgets those it knew when it rebases onto a Snapshot.
    */
   sendSnapshot(ws: OpenWorkspace, requestId: number, lastSeq: number): void {
     const snapshot = {
@@ -151,13 +156,21 @@ export class SessionWorkspaces {
     for (const frame of encodeSnapshot(snapshot, this.ctx.protocolLimits.maxFrameBytes)) {
       this.session.sendFrame(frame);
     }
+    this.sendOthersPresence(ws);
   }
 
   private join(ws: OpenWorkspace): void {
     if (this.joined.has(ws.id)) return;
     this.joined.set(ws.id, ws);
     ws.join(this.session);
-    // Others' cursors, so a newcomer sees them at once.
+  }
+
+  /**
+   * Others' cursors, so that a newcomer sees them at once. Sent after the state (Snapshot or
+   * Changes), at its revision: a client that rebases onto a Snapshot forgets the cursors it had,
+   * and one that catches up with Changes reaches the Presence's revision only with them.
+   */
+  private sendOthersPresence(ws: OpenWorkspace): void {
     for (const record of ws.presence.values()) {
       if (record.sessionId === this.session.sessionId) continue;
       const files = this.readableFiles(ws.sequencer.state, record.files);
@@ -241,6 +254,7 @@ export class SessionWorkspaces {
     }
     this.join(open);
     this.session.sendFrame(frame);
+    this.sendOthersPresence(open);
   }
 
   private leave(workspace: string): void {

@@ -164,6 +164,9 @@ export class Session implements Member {
   close(error: DistSpaceError): void {
     if (this.state === 'closed') return;
     this.send({ type: 'Goodbye', error: errorToPayload(error) });
+    // Closed from here on, not from when the connection has finished closing: a replaced
+    // session's queued messages must not reach a workspace after its successor has joined.
+    this.state = 'closed';
     this.connection.close(error.code, error.message);
   }
 
