@@ -1,4 +1,4 @@
-import type { Op } from '@dist-space/ot-core';
+import { apply, type Op, withDeletedText } from '@dist-space/ot-core';
 import {
   applyWorkspaceChange,
   completeOp,
@@ -9,7 +9,7 @@ import {
   type WorkspaceOp,
   type WorkspaceOpDraft,
 } from '@dist-space/vfs-workspace';
-import { mergeText } from './text-merge.js';
+import { diffText, mergeText } from './text-merge.js';
 
 /** Pending changes moved onto a new server state, and what could not be. */
 export interface RebaseResult {
@@ -53,6 +53,27 @@ function tryApply(
 }
 
 /**
+ * The ops that give a file my text merged with the server's, on `now`, its text once my tree ops
+ * are replayed onto the server's state. `base` is the file's text where my pending changes
+ * started, `mine` where they end, `theirs` its text on the server (undefined: not there).
+ */
+function textOnto(
+  now: string,
+  base: string | undefined,
+  mine: string,
+  theirs: string | undefined,
+): Op[] {
+  // Made by us, or gone from the server and made again by our ops: our text wins whole.
+  if (base === undefined || theirs === undefined) return withDeletedText(now, diffText(now, mine));
+  if (now === theirs) return mergeText(base, mine, theirs);
+  // Our ops deleted the file and made it again (an undone delete), with our text as it was then:
+  // the merge is with the server's text, and the edit goes from what the replay left to that.
+  // Merging with the replayed text instead would insert our own text a second time.
+  const merged = apply(theirs, mergeText(base, mine, theirs));
+  return withDeletedText(now, diffText(now, merged));
+}
+
+/**
  * Moves pending changes made on `base` (giving `local`) onto `target`, a newer server state
  * whose history from `base` is unknown (the server no longer keeps it): the REBASE_REQUIRED
  * recovery of DESIGN.md 3.8. Tree ops are replayed by id on `target` (a name taken meanwhile
@@ -91,12 +112,12 @@ export function rebasePending(
     const node = state.node(id);
     const mine = local.text(id);
     if (node?.kind !== 'file' || mine === undefined) continue;
-    const theirs = state.text(id)?.toString() ?? '';
-    const baseText = base.text(id)?.toString();
-    const ops: Op[] =
-      baseText === undefined
-        ? mergeText(theirs, mine.toString(), theirs) // created by us: our text wins whole
-        : mergeText(baseText, mine.toString(), theirs);
+    const ops = textOnto(
+      state.text(id)?.toString() ?? '',
+      base.text(id)?.toString(),
+      mine.toString(),
+      target.node(id)?.kind === 'file' ? target.text(id)?.toString() : undefined,
+    );
     if (ops.length === 0) continue;
     const edit: WorkspaceOp = { type: 'edit', id, change: ops };
     const next = applyWorkspaceChange(state, [edit]);

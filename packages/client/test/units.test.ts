@@ -89,6 +89,41 @@ describe('rebase onto a newer state', () => {
   });
 });
 
+describe('rebase of a file my pending ops deleted and made again (an undone delete)', () => {
+  /** I typed into f.txt, deleted it and undid the delete; the server has what `theirs` did. */
+  function deletedAndRestored(theirs: (b: ChangeBuilder) => void) {
+    const base = ws({ 'f.txt': 'one two' });
+    let local = base;
+    const pending: WorkspaceChange[] = [];
+    const step = (steps: (b: ChangeBuilder) => void) => {
+      const c = change(local, steps);
+      const next = applyWorkspaceChange(local, c);
+      if (!next.ok) throw next.error;
+      pending.push(c);
+      local = next.value;
+    };
+    step((b) => void b.edit('f.txt', [insert(3, ' MINE')]));
+    step((b) => void b.delete('f.txt'));
+    pending.push(invertWorkspaceChange(pending[1]!));
+    const restored = applyWorkspaceChange(local, pending[2]!);
+    if (!restored.ok) throw restored.error;
+    local = restored.value;
+    const target = applyWorkspaceChange(base, change(base, theirs, 'them'));
+    if (!target.ok) throw target.error;
+    return rebasePending(base, local, pending.flat(), target.value);
+  }
+
+  it('keeps my text once, merged with what they typed meanwhile', () => {
+    const result = deletedAndRestored((b) => void b.edit('f.txt', [insert(0, 'THEIRS ')]));
+    expect(result.local.read('f.txt')).toEqual({ ok: true, value: 'THEIRS one MINE two' });
+  });
+
+  it('keeps my text once when they deleted the file meanwhile', () => {
+    const result = deletedAndRestored((b) => void b.delete('f.txt'));
+    expect(result.local.read('f.txt')).toEqual({ ok: true, value: 'one MINE two' });
+  });
+});
+
 describe('SyncState', () => {
   it('keeps local = confirmed + in flight + buffer through acks and remote changes', () => {
     const base = ws({ 'f.txt': 'abc' });
