@@ -180,6 +180,27 @@ function cutOp(op: WorkspaceOp, max: number): WorkspaceOp[] {
 }
 
 /**
+ * A directory delete as deletes of its children, then of the directory left empty, in that order
+ * the same effect: for a delete whose listing alone (the names of its subtree) is more than a
+ * frame holds. Each child's delete may be taken apart the same way in turn. Undefined for an op
+ * that is not the delete of a directory with children.
+ */
+export function deleteChildrenFirst(op: WorkspaceOp): WorkspaceOp[] | undefined {
+  if (op.type !== 'delete' || op.removed.kind !== 'dir' || op.removed.children.length === 0)
+    return undefined;
+  const children: WorkspaceOp[] = op.removed.children.map((child) => ({
+    type: 'delete',
+    id: child.id,
+    parent: op.id,
+    name: child.name,
+    ancestors: [op.parent, ...op.ancestors],
+    removed: child,
+  }));
+  const empty: DirSnapshot = { ...op.removed, children: [] };
+  return [...children, { ...op, removed: empty }];
+}
+
+/**
  * Splits `ops` into a first part the server takes in one change and the rest: at most `maxOps`
  * ops as the server counts them, and at most `maxText` code units of text (see
  * {@link textUnits}), but always at least one op's worth. An op over `maxText` is first cut into

@@ -191,6 +191,22 @@ export class SyncState {
     this.buffer = [...inflight.change, ...this.buffer];
   }
 
+  /**
+   * Like {@link SyncState.unsend}, for an in-flight change of one op that `expand` can rewrite
+   * as several ops with the same effect (see `deleteChildrenFirst`): puts those back instead.
+   *
+   * @returns false (and nothing changed) when the change is not one op `expand` rewrites
+   */
+  unsendExpanded(expand: (op: WorkspaceOp) => WorkspaceOp[] | undefined): boolean {
+    const inflight = this.inflightValue;
+    if (inflight?.change.length !== 1) return false;
+    const ops = expand(inflight.change[0]!);
+    if (!ops) return false;
+    this.inflightValue = undefined;
+    this.buffer = [...ops, ...this.buffer];
+    return true;
+  }
+
   /** The server sequenced the in-flight change as `revision`. */
   acknowledge(revision: number): void {
     const inflight = this.inflightValue;

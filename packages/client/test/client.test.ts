@@ -266,21 +266,45 @@ describe('Client', () => {
     expect(same(alice, bob)).toBe(true);
   });
 
-  it('rolls back with LIMIT_EXCEEDED one op that no frame can hold, and carries on', async () => {
+  it("deletes a directory whose listing alone fills a frame: its children's deletes first", async () => {
     server = await startTestServer({ connection: { maxFrameSize: 4 * 1024 } });
     const alice = await (await client('alice')).open('w', { create: true });
     const rejected: string[] = [];
     alice.on('rejected', (e) => rejected.push(e.error.code));
     must(alice.createDir('big'));
-    for (let i = 0; i < 60; i++)
+    must(alice.createDir('big/sub'));
+    for (let i = 0; i < 60; i++) {
       must(alice.createFile(`big/${String(i).padStart(2, '0')}${'n'.repeat(100)}`, ''));
+      must(alice.createFile(`big/sub/${String(i).padStart(2, '0')}${'s'.repeat(100)}`, ''));
+    }
+    must(alice.createFile('keep.txt', 'kept'));
     await alice.whenSynced();
-    expect(rejected).toEqual([]);
-    // Deleting the directory is one op carrying its 60 names: more than a 4 KiB frame holds.
+    const bob = await (await client('bob')).open('w');
+    // One op carrying 122 names, and big/sub's delete alone 61 of them: more than 4 KiB.
     must(alice.remove('big'));
     await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    expect(alice.state.resolve('big').ok).toBe(false);
+    await until(() => bob.revision === alice.revision, 'bob caught up', 5_000);
+    expect(bob.state.resolve('big').ok).toBe(false);
+    expect(textOf(bob, 'keep.txt')).toBe('kept');
+    expect(same(alice, bob)).toBe(true);
+  });
+
+  it('rolls back with LIMIT_EXCEEDED one op that no frame can hold, and carries on', async () => {
+    // 512-byte frames, and a rename between two names of 255 bytes: the op carries both.
+    server = await startTestServer({ connection: { maxFrameSize: 512 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    const from = 'f'.repeat(255);
+    must(alice.createDir(from));
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    must(alice.rename(from, 't'.repeat(255)));
+    await alice.whenSynced();
     expect(rejected).toEqual(['LIMIT_EXCEEDED']);
-    expect(alice.state.resolve('big').ok).toBe(true);
+    expect(alice.state.resolve(from).ok).toBe(true);
     must(alice.createFile('after.txt', 'still syncing'));
     await alice.whenSynced();
     const bob = await (await client('bob')).open('w');

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertInChunks } from '../../../test-support/chunked-property.js';
 import { scenarioArb } from '../../vfs-workspace/test/support/scenario.js';
-import { splitForSending, textUnits } from '../src/split-change.js';
+import { deleteChildrenFirst, splitForSending, textUnits } from '../src/split-change.js';
 
 // The client cuts what it sends into changes the server takes: at most its ops per change and at
 // most the text that fits in a frame. Sent one after another, the parts must leave exactly the
@@ -169,6 +169,68 @@ describe('splitForSending', () => {
           }
         },
       ),
+    );
+  });
+});
+
+/** `ops` with every directory delete taken apart by deleteChildrenFirst, all the way down. */
+function childrenFirstAllTheWay(ops: readonly WorkspaceOp[]): WorkspaceOp[] {
+  return ops.flatMap((op) => {
+    const expanded = deleteChildrenFirst(op);
+    return expanded ? childrenFirstAllTheWay(expanded) : [op];
+  });
+}
+
+describe('deleteChildrenFirst', () => {
+  it("deletes a directory's children, then the directory left empty", () => {
+    const base = applied(
+      Workspace.empty,
+      built(Workspace.empty, (b) => {
+        b.createDir('d');
+        b.createDir('d/sub');
+        b.createFile('d/a.txt', 'A');
+        b.createFile('d/sub/b.txt', 'B');
+      }),
+    );
+    const [remove] = built(base, (b) => void b.delete('d'));
+    const ops = deleteChildrenFirst(remove!)!;
+    // The children in the order the snapshot lists them (by name), the directory last.
+    expect(ops.map((op) => (op.type === 'delete' ? base.pathOf(op.id) : op.type))).toEqual([
+      'd/a.txt',
+      'd/sub',
+      'd',
+    ]);
+    expect(ops.every((op) => op.type === 'delete')).toBe(true);
+    expect(wire(applied(base, ops))).toBe(wire(applied(base, [remove!])));
+    // One op at a time, as separate changes would apply.
+    let state = base;
+    for (const op of childrenFirstAllTheWay([remove!])) state = applied(state, [op]);
+    expect(wire(state)).toBe(wire(applied(base, [remove!])));
+  });
+
+  it('leaves anything but the delete of a directory with children alone', () => {
+    const base = applied(
+      Workspace.empty,
+      built(Workspace.empty, (b) => {
+        b.createDir('empty');
+        b.createFile('f.txt', 'x');
+      }),
+    );
+    for (const op of built(base, (b) => {
+      b.delete('empty');
+      b.delete('f.txt');
+      b.createDir('new');
+    }))
+      expect(deleteChildrenFirst(op)).toBeUndefined();
+  });
+
+  it('for any change, taking every directory delete apart leaves the same state', async () => {
+    await assertInChunks(
+      fc.property(scenarioArb(6), (s) => {
+        let state = s.base;
+        for (const op of childrenFirstAllTheWay(s.a)) state = applied(state, [op]);
+        expect(wire(state)).toBe(wire(s.afterA));
+      }),
     );
   });
 });
