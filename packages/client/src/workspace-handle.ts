@@ -24,6 +24,7 @@ import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
 import { persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
+import { deleteChildrenFirst } from './split-change.js';
 import type { PendingStore, PersistedWorkspace } from './storage.js';
 import { SyncState } from './sync-state.js';
 import { UndoHistory, type UndoOptions } from './undo.js';
@@ -71,6 +72,12 @@ export interface WorkspaceEvents {
   altered: (event: { readonly notes: readonly TransformNote[] }) => void;
   /** The state was replaced from a server snapshot and our pending changes rebased onto it. */
   rebased: (event: { readonly revision: number; readonly dropped: readonly WorkspaceOp[] }) => void;
+  /**
+   * A message from the server could not be applied to the local state (`OUT_OF_STEP`: a bug, in
+   * the client or the server). The workspace is being reloaded from a snapshot, with the pending
+   * changes rebased onto it (a `rebased` event follows); nothing is lost, and nothing is thrown.
+   */
+  outOfStep: (event: { readonly error: DistSpaceError }) => void;
   /** Every pending change is acknowledged. */
   synced: () => void;
   /**
@@ -85,6 +92,11 @@ export interface WorkspaceEvents {
 export type ChangeSteps = Pick<
   ChangeBuilder,
   'createFile' | 'createDir' | 'move' | 'rename' | 'delete' | 'edit' | 'workspace'
+>;
+
+/** The messages a client passes to the handle of their workspace. */
+export type HandleMessage = MessageOf<
+  'Ack' | 'Reject' | 'Broadcast' | 'Presence' | 'PresenceLeft' | 'Snapshot' | 'Changes' | 'Error'
 >;
 
 /** What a handle needs from its client. */
@@ -139,6 +151,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * once it is `answered` the snapshot is asked for. Sending waits until the snapshot is in.
    */
   private rebaseInFlight: { readonly seq: number; readonly answered: boolean } | undefined;
+  /**
+   * A message from the server could not be applied (see the `outOfStep` event): the state is
+   * reloaded from a snapshot, and until it is in, changes from the server are not applied and
+   * nothing new is sent.
+   */
+  private reloading = false;
   private closed = false;
   private readonly newNodeId = () => `${this.idPrefix}:${this.nextNodeId++}`;
 
@@ -363,7 +381,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Resolves once every pending change is acknowledged. */
   whenSynced(): Promise<void> {
-    if (this.sync.pendingCount === 0 && !this.rebaseInFlight) return Promise.resolve();
+    if (this.sync.pendingCount === 0 && !this.rebaseInFlight && !this.reloading)
+      return Promise.resolve();
     return new Promise((resolve) => this.syncedWaiters.push(resolve));
   }
 
@@ -377,18 +396,20 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /** @internal Handles a message for this workspace. */
-  receive(
-    message: MessageOf<
-      | 'Ack'
-      | 'Reject'
-      | 'Broadcast'
-      | 'Presence'
-      | 'PresenceLeft'
-      | 'Snapshot'
-      | 'Changes'
-      | 'Error'
-    >,
-  ): void {
+  receive(message: HandleMessage): void {
+    if (
+      this.reloading &&
+      (message.type === 'Broadcast' || message.type === 'Changes' || message.type === 'Presence')
+    )
+      return; // the snapshot asked for holds them
+    try {
+      this.dispatch(message);
+    } catch (e) {
+      this.outOfStep(message.type, e);
+    }
+  }
+
+  private dispatch(message: HandleMessage): void {
     switch (message.type) {
       case 'Ack':
         this.onAck(message.seq, message.revision);
@@ -426,6 +447,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     // The answers a rebase waited for went with the old connection; the Catchup's answer
     // decides afresh (a Snapshot's lastSeq tells the in-flight change's fate).
     this.rebaseInFlight = undefined;
+    if (this.reloading) {
+      // Changes on our state would not apply: the snapshot, once the in-flight change's fate
+      // is known (a resend before joining is refused NOT_OPEN, never sequenced).
+      this.requestSnapshot();
+      return;
+    }
     this.link.send({
       type: 'Catchup',
       requestId: this.link.nextRequestId(),
@@ -457,7 +484,20 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   private onAck(seq: number, revision: number): void {
     if (this.rebaseInFlight?.seq === seq) {
-      // The change whose fate a rebase waited for was sequenced after all: it is in the snapshot.
+      if (
+        !this.rebaseInFlight.answered &&
+        !this.reloading &&
+        this.sync.inflight?.seq === seq &&
+        revision === this.sync.revision + 1
+      ) {
+        // The resend was sequenced now, on the revision we have: this session receives the
+        // workspace's changes, and the Ack came in order with them. Nothing to rebase.
+        this.rebaseInFlight = undefined;
+        this.sync.acknowledge(revision);
+        this.afterSettle();
+        return;
+      }
+      // Sequenced out of our sight (before a reconnect): it is in the snapshot.
       this.fateKnown();
       return;
     }
@@ -556,7 +596,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Sends the next change if none is in flight. */
   private flush(): void {
-    if (!this.link.connected || this.rebaseInFlight) return;
+    if (!this.link.connected || this.rebaseInFlight || this.reloading) return;
     let maxOps = this.link.maxOpsPerChange;
     for (;;) {
       const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
@@ -570,6 +610,9 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         maxOps = Math.floor(weight / 2);
         continue;
       }
+      // One op too large: a directory delete whose listing fills a frame goes out as its
+      // children's deletes first (in halves, if need be), then the empty directory's.
+      if (refused && this.sync.unsendExpanded(deleteChildrenFirst)) continue;
       this.nextSeq++;
       if (refused) queueMicrotask(() => this.onReject(next.seq, refused));
       return;
@@ -621,6 +664,26 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.openAgain();
   }
 
+  /**
+   * A message from the server could not be applied: our confirmed state is not the server's (a
+   * bug, here or there). Rather than throw into the transport, or go on from a wrong state, the
+   * workspace is reloaded from a snapshot with the pending changes rebased onto it, once the
+   * in-flight change's fate is known (as for REBASE_REQUIRED).
+   */
+  private outOfStep(type: string, cause: unknown): void {
+    if (this.reloading) return;
+    this.reloading = true;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    this.emit('outOfStep', {
+      error: new DistSpaceError(
+        'OUT_OF_STEP',
+        `A ${type} from the server could not be applied to workspace '${this.id}' (${why}); the workspace is reloaded from a snapshot, with the pending changes rebased onto it.`,
+        { workspace: this.id, type },
+      ),
+    });
+    this.requestSnapshot();
+  }
+
   /** Asks for a snapshot of the workspace: its answer rebases the pending changes onto it. */
   private openAgain(): void {
     this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
@@ -659,6 +722,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     // replaces that state and its revision with the snapshot's.
     if (inflight && inflight.seq <= lastSeq) this.sync.acknowledge(this.sync.revision);
     this.rebaseInFlight = undefined;
+    this.reloading = false;
     const result = rebasePending(this.sync.confirmed, this.sync.local, this.sync.pending(), target);
     this.sync.reset(target, revision, result.change);
     // The history between the old and the new state is unknown: nothing can be undone across it.
@@ -672,7 +736,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   private afterSettle(): void {
     this.flush();
     this.save();
-    if (this.sync.pendingCount === 0 && !this.rebaseInFlight) {
+    if (this.sync.pendingCount === 0 && !this.rebaseInFlight && !this.reloading) {
       for (const resolve of this.syncedWaiters.splice(0)) resolve();
       this.emit('synced');
     }

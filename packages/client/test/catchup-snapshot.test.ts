@@ -28,20 +28,12 @@ afterEach(async () => {
   for (const c of toClose.splice(0).reverse()) await c.close();
 });
 
-/**
- * A server on an in-memory network, alice and bob in workspace `w` with `f.txt` = 'start', and
- * bob's change 'BOB:' sequenced while his connection hears nothing (its Ack is lost with it);
- * then alice appends `appends` times `size` characters, and bob's connection is cut.
- */
-async function lostAck(
-  options: Pick<DistSpaceServerOptions, 'connection' | 'limits'> & {
-    persistence?: Parameters<typeof storeStorage>[1];
-  },
-  appends: number,
-  size: number,
-  /** Alice puts her cursor in `f.txt` first, and bob sees it. */
-  cursor = false,
-) {
+type SetupOptions = Pick<DistSpaceServerOptions, 'connection' | 'limits'> & {
+  persistence?: Parameters<typeof storeStorage>[1];
+};
+
+/** A server on an in-memory network, and a way to connect clients whose connections we hold. */
+async function setup(options: SetupOptions) {
   const verifier = await createJwtVerifier({ secret: SECRET });
   if (!verifier.ok) throw verifier.error;
   const auth = createAuthenticator({ verifiers: [verifier.value] });
@@ -70,6 +62,22 @@ async function lostAck(
     toClose.push(client);
     return client;
   };
+  return { server, network, connections, connect };
+}
+
+/**
+ * Alice and bob in workspace `w` with `f.txt` = 'start', and bob's change 'BOB:' sequenced while
+ * his connection hears nothing (its Ack is lost with it); then alice appends `appends` times
+ * `size` characters, and bob's connection is cut.
+ */
+async function lostAck(
+  options: SetupOptions,
+  appends: number,
+  size: number,
+  /** Alice puts her cursor in `f.txt` first, and bob sees it. */
+  cursor = false,
+) {
+  const { server, network, connections, connect } = await setup(options);
   const alice = await (await connect('alice')).open('w', { create: true });
   must(alice.createFile('f.txt', 'start'));
   await alice.whenSynced();
@@ -129,4 +137,37 @@ it("shows the others' cursors after a catch-up snapshot without waiting for them
   await until(() => bob.presence.length === 1, "alice's cursor back", 2_000);
   const id = must(bob.state.resolve('f.txt')).id;
   expect(bob.presence[0]!.files[id]).toEqual([{ anchor: 5, head: 7 }]);
+}, 20_000);
+
+it('takes the Ack of a change it resent after REBASE_REQUIRED in order, without a snapshot', async () => {
+  // The server keeps one revision: a Submit two revisions behind is refused with REBASE_REQUIRED.
+  const { connections, connect } = await setup({
+    persistence: { snapshotEveryRevisions: 2, retainRevisions: 1, recentWindow: 1 },
+    limits: { recentWindow: 1 },
+  });
+  const alice = await (await connect('alice')).open('w', { create: true });
+  must(alice.createFile('f.txt', 'start'));
+  await alice.whenSynced();
+  const bob = await (await connect('bob')).open('w');
+  const rebased: number[] = [];
+  bob.on('rebased', (e) => rebased.push(e.revision));
+  const bobConnection = connections[connections.length - 1]!;
+  bobConnection.pauseReading();
+  for (let i = 0; i < 6; i++) {
+    must(alice.insert('f.txt', textOf(alice, 'f.txt').length, `${i}`));
+    await alice.whenSynced();
+  }
+  await new Promise((r) => setTimeout(r, 20)); // the background snapshot and truncation
+  // Based on a revision the server no longer keeps: refused. Bob hears of it after alice's six
+  // changes, resends it on the newest, and it is sequenced after all.
+  must(bob.insert('f.txt', 0, 'BOB:'));
+  bobConnection.resumeReading();
+  await bob.whenSynced();
+  must(alice.insert('f.txt', textOf(alice, 'f.txt').length, '!'));
+  await alice.whenSynced();
+  await until(() => bob.revision === alice.revision, 'bob caught up', 5_000);
+  expect(textOf(bob, 'f.txt')).toBe('BOB:start012345!');
+  expect(textOf(alice, 'f.txt')).toBe(textOf(bob, 'f.txt'));
+  // The Ack came in order with the Broadcasts: its answer is all bob needed.
+  expect(rebased).toEqual([]);
 }, 20_000);

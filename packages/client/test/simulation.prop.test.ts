@@ -319,6 +319,11 @@ describe('network simulation', () => {
               h.on('rebased', ({ dropped }) => {
                 for (const op of dropped) sim.removed.add(op.id);
               });
+            // A change from the server that does not apply is a bug the client survives (it
+            // reloads), but a bug all the same.
+            const outOfStep: string[] = [];
+            for (const h of handles)
+              h.on('outOfStep', ({ error }) => outOfStep.push(error.message));
             // Every client starts with one file to type into, so that most runs type, and undo
             // what they typed, from the first action on.
             act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
@@ -349,6 +354,7 @@ describe('network simulation', () => {
               clientId: 'sim-checker',
             });
             clients.push(checker);
+            expect(outOfStep, `seed ${seed} short ${shortHistory}`).toEqual([]);
             const served = (await checker.open('sim')).state;
             const truth = JSON.stringify(workspaceToWire(served));
             for (const h of handles)

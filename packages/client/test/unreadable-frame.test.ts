@@ -1,66 +1,16 @@
-import { Client } from '@dist-space/client';
-import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '@dist-space/protocol';
-import { MemoryNetwork, type ServerConnection } from '@dist-space/transport-adapters';
+import { encodeMessage } from '@dist-space/protocol';
+import { MemoryNetwork } from '@dist-space/transport-adapters';
 import { afterEach, expect, it } from 'vitest';
+import { connected, fakeServer, toClose } from './support/fake-server.js';
 import { until } from './support/setup.js';
 
 // A frame from the server that the client cannot read may be the answer something waits for, so
 // the client must not pass it by: it drops the connection and reconnects (docs/protocol.md). And a
 // connection the client has given up on no longer speaks for it.
 
-const toClose: Array<{ close(): Promise<unknown> | unknown }> = [];
 afterEach(async () => {
   for (const c of toClose.splice(0).reverse()) await c.close();
 });
-
-/** A server on the in-memory network that welcomes every Hello and then does `after`. */
-function fakeServer(
-  network: MemoryNetwork,
-  after: (conn: ServerConnection, session: number) => void,
-): { sessions(): number } {
-  const listener = network.listen('fake-server');
-  toClose.push(listener);
-  let sessions = 0;
-  listener.onConnection((conn) => {
-    conn.markReady();
-    conn.onMessage((frame) => {
-      const decoded = decodeMessage(frame);
-      if (!decoded.ok || decoded.value.type !== 'Hello') return;
-      const session = ++sessions;
-      conn.send(
-        encodeMessage({
-          type: 'Welcome',
-          version: PROTOCOL_VERSION,
-          sessionId: `s${session}`,
-          clientId: decoded.value.clientId,
-          subject: 'alice',
-          heartbeatMs: 60_000,
-          limits: {
-            maxFrameBytes: 65_536,
-            maxOpsPerChange: 100,
-            maxFileSize: 1_000,
-            maxPathBytes: 1_000,
-            maxPresenceStateBytes: 1_000,
-          },
-        }),
-      );
-      after(conn, session);
-    });
-  });
-  return { sessions: () => sessions };
-}
-
-async function connected(network: MemoryNetwork): Promise<{ client: Client; states: string[] }> {
-  const states: string[] = [];
-  const client = await Client.connect({
-    connect: () => network.connect('fake-server'),
-    token: 'any',
-    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
-  });
-  toClose.push(client);
-  client.on('connection', (e) => states.push(`${e.state}${e.error ? `:${e.error.code}` : ''}`));
-  return { client, states };
-}
 
 it('reconnects after a frame from the server it cannot read, instead of passing it by', async () => {
   const network = new MemoryNetwork();
