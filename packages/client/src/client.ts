@@ -104,6 +104,7 @@ export class Client extends Emitter<ClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** The server's ops-per-change limit, from its Welcome: bigger buffers go out in parts. */
   private maxOpsPerChange = Number.POSITIVE_INFINITY;
+  private maxFileSize = Number.POSITIVE_INFINITY;
   /** The largest frame both ends take (the Welcome's and the connection's): the same for size. */
   private maxFrameBytes = Number.POSITIVE_INFINITY;
   /** What the client accepts from the server: the defaults, widened to what its Welcome says. */
@@ -269,6 +270,9 @@ export class Client extends Emitter<ClientEvents> {
       get maxOpsPerChange() {
         return client.maxOpsPerChange;
       },
+      get maxFileSize() {
+        return client.maxFileSize;
+      },
       get maxTextPerChange() {
         return textPerFrame(client.maxFrameBytes);
       },
@@ -422,6 +426,7 @@ export class Client extends Emitter<ClientEvents> {
     this.watch(conn, reply.value.heartbeatMs);
     this.subjectValue = reply.value.subject;
     this.maxOpsPerChange = reply.value.limits.maxOpsPerChange;
+    this.maxFileSize = reply.value.limits.maxFileSize;
     this.maxFrameBytes = Math.min(reply.value.limits.maxFrameBytes, conn.maxFrameSize);
     this.decodeLimits = acceptedFrom(reply.value.limits);
     this.sessionIdValue = reply.value.sessionId;

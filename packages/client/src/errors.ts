@@ -13,6 +13,8 @@ declare module '@dist-space/ot-core' {
     NOT_OPEN: true;
     /** The server could not commit a change; the client resends it after reconnecting. */
     STORE_FAILED: true;
+    /** A local change would make a file longer than the server's `maxFileSize` (the server's code too). */
+    FILE_TOO_LARGE: true;
     /** A message from the server could not be applied to a workspace's state; it is reloaded from a snapshot. */
     OUT_OF_STEP: true;
     /** A `FilePendingStore` file is damaged (not JSON, or not a saved state); it was moved aside. */

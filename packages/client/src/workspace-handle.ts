@@ -99,6 +99,29 @@ export type HandleMessage = MessageOf<
   'Ack' | 'Reject' | 'Broadcast' | 'Presence' | 'PresenceLeft' | 'Snapshot' | 'Changes' | 'Error'
 >;
 
+/**
+ * `FILE_TOO_LARGE` for the first file `change` leaves longer than `max` code units in `after`,
+ * as the server would answer it; undefined when none is.
+ */
+function fileTooLarge(
+  change: WorkspaceChange,
+  after: Workspace,
+  max: number,
+): DistSpaceError | undefined {
+  for (const op of change) {
+    if (op.type !== 'edit' && op.type !== 'createFile') continue;
+    const length = after.text(op.id)?.length ?? 0;
+    if (length <= max) continue;
+    const path = after.pathOf(op.id) ?? op.id;
+    return new DistSpaceError(
+      'FILE_TOO_LARGE',
+      `The change would make '${path}' ${length} code units long; the server takes files of at most ${max}. Nothing was applied.`,
+      { path, id: op.id, limit: max, actual: length },
+    );
+  }
+  return undefined;
+}
+
 /** What a handle needs from its client. */
 export interface HandleLink {
   readonly clientId: string;
@@ -110,6 +133,8 @@ export interface HandleLink {
   readonly maxOpsPerChange: number;
   /** The most code units of text one change may carry to fit in a frame both ends take. */
   readonly maxTextPerChange: number;
+  /** The most code units a file may hold on the server (its Welcome's `limits.maxFileSize`). */
+  readonly maxFileSize: number;
   /** Sends a Submit; the transport's `LIMIT_EXCEEDED` when its frame is too large to send. */
   submit(message: MessageOf<'Submit'>): DistSpaceError | undefined;
   /** Closes this handle (leave). */
@@ -316,7 +341,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    */
   private commit(builder: ChangeBuilder): Result<void> {
     const change = builder.change;
-    if (change.length > 0) this.applyLocal(change, 'edit', builder.workspace);
+    if (change.length === 0) return ok(undefined);
+    // Refused here rather than shown and then rolled back when the server refuses it.
+    const tooLarge = fileTooLarge(change, builder.workspace, this.link.maxFileSize);
+    if (tooLarge) return err(tooLarge);
+    this.applyLocal(change, 'edit', builder.workspace);
     return ok(undefined);
   }
 

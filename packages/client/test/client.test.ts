@@ -322,6 +322,26 @@ describe('Client', () => {
     expect(textOf(bob, 'log.txt')).toHaveLength(5 * 1024 * 1024);
   });
 
+  it("refuses at once a local change past the server's file size, and applies nothing", async () => {
+    server = await startTestServer({ limits: { maxFileLength: 10 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    must(alice.createFile('f.txt', '0123456789'));
+    const over = alice.insert('f.txt', 10, '!');
+    expect(over.ok).toBe(false);
+    if (!over.ok) {
+      expect(over.error.code).toBe('FILE_TOO_LARGE');
+      expect(over.error.details).toMatchObject({ path: 'f.txt', limit: 10, actual: 11 });
+    }
+    const created = alice.createFile('g.txt', 'x'.repeat(11));
+    expect(!created.ok && created.error.code).toBe('FILE_TOO_LARGE');
+    await alice.whenSynced();
+    expect(textOf(alice, 'f.txt')).toBe('0123456789');
+    expect(alice.state.resolve('g.txt').ok).toBe(false);
+    expect(rejected).toEqual([]);
+  });
+
   it('rolls back a change the server cannot even read, and carries on', async () => {
     // The operator allows shorter names than the client's defaults: the server's decoder
     // refuses the create before anything else looks at it.
