@@ -20,6 +20,13 @@ export interface Member {
   sendFrame(frame: Uint8Array): boolean;
   /** The workspace dropped the session (its store failed): it must open the workspace again. */
   detach(workspace: string, error: DistSpaceError): void;
+  /**
+   * Sends the workspace's current state (a Snapshot, with `lastSeq`) to a member with a filtered
+   * view, just before the Ack of its change `lastSeq`, when the server transformed that change
+   * in a way the member could not predict (see {@link OpenWorkspace}). Before the Ack, so that
+   * the member sends nothing more from the state it predicted.
+   */
+  resync?(workspace: OpenWorkspace, lastSeq: number): void;
 }
 
 /** Called when an open workspace fails or has no member left. */
@@ -51,8 +58,8 @@ export class OpenWorkspace {
       apply: { maxNodes: limits.maxFilesPerWorkspace, maxFileSize: limits.maxFileLength },
       maxChangeOps: limits.maxChangeOps,
       recentWindow: limits.recentWindow,
-      onCommit: (entry, before, after, origin, notes) =>
-        this.committed(entry, before, after, origin, notes),
+      onCommit: (entry, before, after, origin, notes, crossedTreeOps) =>
+        this.committed(entry, before, after, origin, notes, crossedTreeOps),
       onFailure: (error) => this.events.onFailure(this, error),
     });
   }
@@ -99,6 +106,7 @@ export class OpenWorkspace {
     after: Workspace,
     origin: unknown,
     notes: readonly TransformNote[],
+    crossedTreeOps: boolean,
   ): void {
     this.commits.record();
     this.lastActivity = entry.time;
@@ -116,6 +124,10 @@ export class OpenWorkspace {
     let acked = false;
     for (const member of this.members.values()) {
       if (member === origin) {
+        // A filtered view cannot always predict how the server transformed its change against
+        // what it does not see; after a change crossed tree ops, the current state settles it.
+        if (member.visibility !== null && (crossedTreeOps || notes.length > 0))
+          member.resync?.(this, entry.seq);
         member.send(ack);
         acked = true;
         continue;

@@ -98,8 +98,9 @@ export interface SubmitOutcome {
 }
 
 /**
- * Called for every change once it is durable, in revision order, with the state before it and
- * what the transform did to its ops (indices in the change as submitted).
+ * Called for every change once it is durable, in revision order, with the state before it,
+ * what the transform did to its ops (indices in the change as submitted) and whether it was
+ * transformed against a concurrent change with tree ops.
  */
 export type CommitListener = (
   entry: SequencedChange,
@@ -107,6 +108,7 @@ export type CommitListener = (
   after: Workspace,
   origin: unknown,
   notes: readonly TransformNote[],
+  crossedTreeOps: boolean,
 ) => void;
 
 /** Options of a {@link WorkspaceSequencer}. */
@@ -347,7 +349,7 @@ export class WorkspaceSequencer {
     };
     this.head = entry.revision;
     this.headState = applied.value;
-    const durable = this.commit(entry, before, applied.value, request.origin, notes);
+    const durable = this.commit(entry, before, applied.value, request.origin, notes, crossedTreeOps);
     this.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>
@@ -365,6 +367,7 @@ export class WorkspaceSequencer {
     after: Workspace,
     origin: unknown,
     notes: readonly TransformNote[],
+    crossedTreeOps: boolean,
   ): Promise<Result<void>> {
     const append = this.log.append(entry, after);
     const done = this.commits.then(async (): Promise<Result<void>> => {
@@ -378,7 +381,7 @@ export class WorkspaceSequencer {
       this.committed = entry.revision;
       this.committedStateValue = after;
       this.trimRecent();
-      this.options.onCommit(entry, before, after, origin, notes);
+      this.options.onCommit(entry, before, after, origin, notes, crossedTreeOps);
       return ok(undefined);
     });
     // A failed append must not leave an unhandled rejection behind.

@@ -159,6 +159,15 @@ export class SessionWorkspaces {
     this.sendOthersPresence(ws);
   }
 
+  /**
+   * The state of a workspace this session has open, as a Snapshot with `lastSeq` (see
+   * {@link Member.resync}). A change sequenced as new has a seq above every earlier one of its
+   * client (a lower one is a duplicate), so with one Submit in flight it is the client's last.
+   */
+  resync(ws: OpenWorkspace, lastSeq: number): void {
+    if (this.joined.get(ws.id) === ws) this.sendSnapshot(ws, 0, lastSeq);
+  }
+
   private join(ws: OpenWorkspace): void {
     if (this.joined.has(ws.id)) return;
     this.joined.set(ws.id, ws);
@@ -362,7 +371,7 @@ export class SessionWorkspaces {
           );
           return;
         }
-        const { revision, duplicate, notes, crossedTreeOps } = outcome.value;
+        const { revision, duplicate, notes } = outcome.value;
         // A new change was acknowledged with its commit, in revision order; a resubmission is
         // answered here with the revision it became the first time.
         if (duplicate) {
@@ -374,17 +383,6 @@ export class SessionWorkspaces {
             { workspace: ws.id, seq: message.seq, notes: notes.length },
             'change altered by transform',
           );
-        }
-        // A filtered view cannot always predict how the server transformed its change against
-        // what it does not see; after a change crossed tree ops, the current state settles it.
-        if (
-          this.session.visibility &&
-          (crossedTreeOps || notes.length > 0) &&
-          this.joined.has(ws.id)
-        ) {
-          // A change sequenced as new has a seq above every earlier one of its client (a lower
-          // one is a duplicate), so with one Submit in flight it is the client's last seq.
-          this.sendSnapshot(ws, 0, message.seq);
         }
       });
   }

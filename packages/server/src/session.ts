@@ -21,7 +21,7 @@ import type { ServerConnection } from '@dist-space/transport-adapters';
 import type { Logger } from 'pino';
 import type { AdminApi } from './admin.js';
 import type { ServerLimits } from './limits.js';
-import type { Member } from './open-workspace.js';
+import type { Member, OpenWorkspace } from './open-workspace.js';
 import type { Visibility } from './projection.js';
 import { clientIdTaken } from './sequencer.js';
 import { SessionWorkspaces } from './session-workspaces.js';
@@ -158,6 +158,11 @@ export class Session implements Member {
   detach(workspace: string, error: DistSpaceError): void {
     this.workspaces.detached(workspace);
     this.sendError(error);
+  }
+
+  /** Sends a workspace's state before the Ack of a change a filtered view could not predict. */
+  resync(workspace: OpenWorkspace, lastSeq: number): void {
+    this.workspaces.resync(workspace, lastSeq);
   }
 
   /** Says goodbye with a reason and closes the connection. */

@@ -404,4 +404,21 @@ describe('permissions on a live server', () => {
     const presence = await c.next('Presence');
     expect(Object.keys(presence.files)).toEqual([aId.value.id]);
   });
+  it('sends a filtered view the state before the Ack of its change that crossed tree ops', async () => {
+    const { c, revision, state } = await as(['read:src/**', 'write:src/**'], 'settled');
+    // Based on `revision`, behind the admin's concurrent rename it cannot see.
+    const full = await admin.open('w', false);
+    expect(full.revision).toBe(revision);
+    await admin.submit(
+      'w',
+      full.revision,
+      build(full.state, 'admin', (b) => void b.rename('lib/b.ts', 'lib/c.ts'), 300),
+    );
+    const seq = c.sendSubmit('w', revision, edit(state, 'src/a.ts', [insert(0, 'z')]));
+    // The state comes first, so that the client builds nothing more on the state it predicted.
+    const first = await c.next(['Snapshot', 'Ack']);
+    expect(first).toMatchObject({ type: 'Snapshot', requestId: 0, revision: revision + 2, lastSeq: seq });
+    if (first.type === 'Snapshot') expect(first.state.read('src/a.ts')).toMatchObject({ ok: true });
+    expect(await c.next('Ack')).toMatchObject({ seq, revision: revision + 2 });
+  });
 });
