@@ -349,7 +349,14 @@ export class WorkspaceSequencer {
     };
     this.head = entry.revision;
     this.headState = applied.value;
-    const durable = this.commit(entry, before, applied.value, request.origin, notes, crossedTreeOps);
+    const durable = this.commit(
+      entry,
+      before,
+      applied.value,
+      request.origin,
+      notes,
+      crossedTreeOps,
+    );
     this.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>

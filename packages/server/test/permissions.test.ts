@@ -417,7 +417,12 @@ describe('permissions on a live server', () => {
     const seq = c.sendSubmit('w', revision, edit(state, 'src/a.ts', [insert(0, 'z')]));
     // The state comes first, so that the client builds nothing more on the state it predicted.
     const first = await c.next(['Snapshot', 'Ack']);
-    expect(first).toMatchObject({ type: 'Snapshot', requestId: 0, revision: revision + 2, lastSeq: seq });
+    expect(first).toMatchObject({
+      type: 'Snapshot',
+      requestId: 0,
+      revision: revision + 2,
+      lastSeq: seq,
+    });
     if (first.type === 'Snapshot') expect(first.state.read('src/a.ts')).toMatchObject({ ok: true });
     expect(await c.next('Ack')).toMatchObject({ seq, revision: revision + 2 });
   });
