@@ -17,7 +17,10 @@ export interface RebaseResult {
   readonly change: WorkspaceOp[];
   /** The state with it applied. */
   readonly local: Workspace;
-  /** Tree ops that no longer made sense on the new state (their node or directory is gone). */
+  /**
+   * Ops that no longer made sense on the new state: tree ops whose node or directory is gone,
+   * and edits of a file that is gone (deleted, or out of the session's sight).
+   */
   readonly dropped: WorkspaceOp[];
 }
 
@@ -111,7 +114,13 @@ export function rebasePending(
   for (const id of touched) {
     const node = state.node(id);
     const mine = local.text(id);
-    if (node?.kind !== 'file' || mine === undefined) continue;
+    if (mine === undefined) continue; // deleted by our own pending ops
+    if (node?.kind !== 'file') {
+      // Gone from the new state (deleted, or out of this session's sight): our edits of it
+      // cannot be kept, and are reported with the tree ops that could not be.
+      for (const op of pending) if (op.type === 'edit' && op.id === id) dropped.push(op);
+      continue;
+    }
     const ops = textOnto(
       state.text(id)?.toString() ?? '',
       base.text(id)?.toString(),

@@ -261,6 +261,25 @@ export class SyncState {
   }
 
   /**
+   * Takes back everything pending, the in-flight change and the buffer: the local state becomes
+   * the confirmed one. For edits that keep depending on changes the server refuses.
+   *
+   * @returns the change that was pending, and the change that undoes it on the old local state
+   */
+  rollBackAll(inverse: (change: WorkspaceChange) => WorkspaceChange): {
+    readonly pending: WorkspaceChange;
+    readonly undo: WorkspaceChange;
+  } {
+    const pending = this.pending();
+    const undo = inverse(pending);
+    this.inflightValue = undefined;
+    this.buffer = [];
+    this.tail = undefined;
+    this.localState = this.confirmedState;
+    return { pending, undo };
+  }
+
+  /**
    * Replaces everything with a state from the server (a snapshot after a rebase or a resync),
    * with the pending changes already moved onto it.
    */

@@ -70,7 +70,11 @@ export interface WorkspaceEvents {
   rejected: (event: { readonly error: DistSpaceError; readonly change: WorkspaceChange }) => void;
   /** Concurrent changes renamed or dropped some of our pending ops. */
   altered: (event: { readonly notes: readonly TransformNote[] }) => void;
-  /** The state was replaced from a server snapshot and our pending changes rebased onto it. */
+  /**
+   * The state was replaced from a server snapshot and our pending changes rebased onto it;
+   * `dropped` holds what could not be: tree ops whose node or directory is gone, and edits of a
+   * file that is gone (deleted, or out of this session's sight).
+   */
   rebased: (event: { readonly revision: number; readonly dropped: readonly WorkspaceOp[] }) => void;
   /**
    * A message from the server could not be applied to the local state (`OUT_OF_STEP`: a bug, in
@@ -93,6 +97,12 @@ export type ChangeSteps = Pick<
   ChangeBuilder,
   'createFile' | 'createDir' | 'move' | 'rename' | 'delete' | 'edit' | 'workspace'
 >;
+
+/**
+ * Refusals of our changes in a row, with no Ack between, after which everything pending is
+ * rolled back (see the `rejected` event).
+ */
+const MAX_REJECTIONS_IN_A_ROW = 8;
 
 /** The messages a client passes to the handle of their workspace. */
 export type HandleMessage = MessageOf<
@@ -182,6 +192,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * nothing new is sent.
    */
   private reloading = false;
+  /**
+   * A Catchup or Open is out whose answer may be a Snapshot: nothing new is sent until it is in.
+   * A change sent meanwhile would be sequenced after the snapshot was taken, and the rebase onto
+   * it, not finding it there, would send it a second time.
+   */
+  private awaitingState: number | undefined;
+  /** Changes of ours the server refused since it last acknowledged one (see onReject). */
+  private rejectedInARow = 0;
   private closed = false;
   private readonly newNodeId = () => `${this.idPrefix}:${this.nextNodeId++}`;
 
@@ -450,6 +468,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         this.onRemote(message);
         return;
       case 'Changes':
+        this.awaitingState = undefined;
         for (const change of message.changes) this.onRemote(change);
         this.resend();
         return;
@@ -465,7 +484,14 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
           this.emit('presence', { sessionId: message.sessionId, peer: undefined });
         return;
       case 'Error':
-        if (errorFromPayload(message.error).code === 'REBASE_REQUIRED') this.requestSnapshot();
+        if (errorFromPayload(message.error).code === 'REBASE_REQUIRED') {
+          this.awaitingState = undefined;
+          this.requestSnapshot();
+        } else if (message.requestId !== undefined && message.requestId === this.awaitingState) {
+          // The Catchup or Open was refused: no state comes, and the edits may go out again.
+          this.awaitingState = undefined;
+          this.flush();
+        }
         return;
     }
   }
@@ -482,9 +508,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       this.requestSnapshot();
       return;
     }
+    this.awaitingState = this.link.nextRequestId();
     this.link.send({
       type: 'Catchup',
-      requestId: this.link.nextRequestId(),
+      requestId: this.awaitingState,
       workspace: this.id,
       sinceRevision: this.sync.revision,
     });
@@ -522,6 +549,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         // The resend was sequenced now, on the revision we have: this session receives the
         // workspace's changes, and the Ack came in order with them. Nothing to rebase.
         this.rebaseInFlight = undefined;
+        this.rejectedInARow = 0;
         this.sync.acknowledge(revision);
         this.afterSettle();
         return;
@@ -531,6 +559,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       return;
     }
     if (this.sync.inflight?.seq !== seq) return; // a duplicate of an ack already handled
+    this.rejectedInARow = 0;
     this.sync.acknowledge(revision);
     this.afterSettle();
   }
@@ -564,12 +593,21 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         return;
       default: {
         const before = this.sync.local;
-        const undo = this.sync.rollBack((c) => invertWorkspaceChange(c));
+        // Rolling a change back transforms the buffer past its inverse, and the transform may
+        // answer with ops of its own (a buffered delete of a directory others created in moves
+        // their nodes out), which the server may refuse in turn, for ever. After so many
+        // refusals in a row, everything pending is taken back, once.
+        const all = ++this.rejectedInARow >= MAX_REJECTIONS_IN_A_ROW;
+        if (all) this.rejectedInARow = 0;
+        let undo: WorkspaceChange;
+        let refused: WorkspaceChange = inflight.change;
+        if (all) ({ pending: refused, undo } = this.sync.rollBackAll(invertWorkspaceChange));
+        else undo = this.sync.rollBack(invertWorkspaceChange);
         this.undoHistory.transform(undo);
         this.peers.transform(undo, this.sync.local);
         this.emitTree(undo, before, true);
         this.emit('change', { change: undo, local: true, author: this.link.subject });
-        this.emit('rejected', { error, change: inflight.change });
+        this.emit('rejected', { error, change: refused });
         this.afterSettle();
       }
     }
@@ -583,10 +621,17 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     change: WorkspaceChange;
   }): void {
     if (message.revision <= this.sync.revision) return; // already have it
+    if (message.revision !== this.sync.revision + 1) {
+      // A change we missed: what follows would apply to the wrong state (see outOfStep).
+      throw new Error(
+        `revision ${message.revision} came when the workspace here is at ${this.sync.revision}`,
+      );
+    }
     const inflight = this.sync.inflight;
     if (inflight && message.clientId === this.link.clientId && message.seq === inflight.seq) {
       // Our own change, reported to this session as a broadcast (it was sent on a connection
       // that dropped before its ack): that is its ack.
+      this.rejectedInARow = 0;
       this.sync.acknowledge(message.revision);
       this.afterSettle();
       return;
@@ -625,7 +670,13 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Sends the next change if none is in flight. */
   private flush(): void {
-    if (!this.link.connected || this.rebaseInFlight || this.reloading) return;
+    if (
+      !this.link.connected ||
+      this.rebaseInFlight ||
+      this.reloading ||
+      this.awaitingState !== undefined
+    )
+      return;
     let maxOps = this.link.maxOpsPerChange;
     for (;;) {
       const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
@@ -715,7 +766,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Asks for a snapshot of the workspace: its answer rebases the pending changes onto it. */
   private openAgain(): void {
-    this.link.send({ type: 'Open', requestId: this.link.nextRequestId(), workspace: this.id });
+    this.awaitingState = this.link.nextRequestId();
+    this.link.send({ type: 'Open', requestId: this.awaitingState, workspace: this.id });
   }
 
   /**
@@ -752,6 +804,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (inflight && inflight.seq <= lastSeq) this.sync.acknowledge(this.sync.revision);
     this.rebaseInFlight = undefined;
     this.reloading = false;
+    this.awaitingState = undefined;
     const result = rebasePending(this.sync.confirmed, this.sync.local, this.sync.pending(), target);
     this.sync.reset(target, revision, result.change);
     // The history between the old and the new state is unknown: nothing can be undone across it.

@@ -19,6 +19,33 @@ function state(text: string): Workspace {
   return b.workspace;
 }
 
+/** A Snapshot of workspace `w` holding `f.txt` with `text`. */
+function snapshot(requestId: number, revision: number, text: string, lastSeq?: number) {
+  return encodeMessage({
+    type: 'Snapshot',
+    requestId,
+    workspace: 'w',
+    revision,
+    ...(lastSeq === undefined ? {} : { lastSeq }),
+    state: state(text),
+  });
+}
+
+/** Another client's Broadcast of an insert into `f.txt`, made on `text`. */
+function broadcast(revision: number, text: string, pos: number, inserted: string) {
+  const b = new ChangeBuilder(state(text), createIdGenerator('other'));
+  b.edit('f.txt', [{ type: 'insert', pos, text: inserted }]);
+  return encodeMessage({
+    type: 'Broadcast',
+    workspace: 'w',
+    revision,
+    clientId: 'other',
+    seq: revision,
+    author: 'bob',
+    change: b.change,
+  });
+}
+
 it('reloads from a snapshot, with its pending edit, when a Broadcast does not apply', async () => {
   const network = new MemoryNetwork();
   const opens: number[] = [];
@@ -39,32 +66,12 @@ it('reloads from a snapshot, with its pending edit, when a Broadcast does not ap
       opens.push(message.requestId);
       const first = opens.length === 1;
       conn.send(
-        encodeMessage({
-          type: 'Snapshot',
-          requestId: message.requestId,
-          workspace: 'w',
-          revision: first ? 1 : 4,
-          ...(first ? {} : { lastSeq: 1 }),
-          state: state(first ? 'abc' : '> abc and more!'),
-        }),
+        first
+          ? snapshot(message.requestId, 1, 'abc')
+          : snapshot(message.requestId, 4, '> abc and more!', 1),
       );
-      if (!first) return;
       // An edit made on a longer text than the client has: it cannot apply.
-      const bad = new ChangeBuilder(state('abc and more'), createIdGenerator('other'));
-      bad.edit('f.txt', [{ type: 'insert', pos: 12, text: '!' }]);
-      setTimeout(() => {
-        conn.send(
-          encodeMessage({
-            type: 'Broadcast',
-            workspace: 'w',
-            revision: 3,
-            clientId: 'other',
-            seq: 1,
-            author: 'bob',
-            change: bad.change,
-          }),
-        );
-      }, 20);
+      if (first) setTimeout(() => conn.send(broadcast(3, 'abc and more', 12, '!')), 20);
     },
   );
   const { client } = await connected(network);
@@ -83,4 +90,107 @@ it('reloads from a snapshot, with its pending edit, when a Broadcast does not ap
   expect(opens).toHaveLength(2);
   // The in-flight edit was sent again (its fate asked) before the reload, never with a new seq.
   expect(submits.map((m) => (m.type === 'Submit' ? m.seq : 0))).toEqual([1, 1]);
+});
+
+it('reloads when a Broadcast skips a revision, rather than building on a state it lacks', async () => {
+  const network = new MemoryNetwork();
+  let opens = 0;
+  fakeServer(
+    network,
+    () => undefined,
+    (message, conn) => {
+      if (message.type !== 'Open') return;
+      opens++;
+      conn.send(
+        opens === 1
+          ? snapshot(message.requestId, 1, 'abc')
+          : snapshot(message.requestId, 3, 'abc!?'),
+      );
+      // Revision 3 without revision 2: it applies (at the end of 'abc'), and is still wrong.
+      if (opens === 1) setTimeout(() => conn.send(broadcast(3, 'abc', 3, '?')), 20);
+    },
+  );
+  const { client } = await connected(network);
+  const handle = await client.open('w');
+  const events: string[] = [];
+  handle.on('outOfStep', (e) => events.push(`outOfStep:${e.error.code}`));
+  handle.on('rebased', (e) => events.push(`rebased:${e.revision}`));
+  await until(() => events.length === 2, 'the reload', 5_000);
+  expect(events).toEqual(['outOfStep:OUT_OF_STEP', 'rebased:3']);
+  expect(textOf(handle, 'f.txt')).toBe('abc!?');
+});
+
+it('takes back everything pending after eight refusals in a row, so that a loop of them ends', async () => {
+  const network = new MemoryNetwork();
+  fakeServer(
+    network,
+    () => undefined,
+    (message, conn) => {
+      if (message.type === 'Open') conn.send(snapshot(message.requestId, 1, ''));
+      // Every change refused: as when each rollback leaves edits the server refuses again.
+      if (message.type === 'Submit') {
+        conn.send(
+          encodeMessage({
+            type: 'Reject',
+            workspace: 'w',
+            seq: message.seq,
+            error: { code: 'PERMISSION_DENIED', message: 'no' },
+          }),
+        );
+      }
+    },
+  );
+  const { client } = await connected(network);
+  const handle = await client.open('w');
+  const refused: string[] = [];
+  let typed = 0;
+  handle.on('rejected', (e) => {
+    refused.push(
+      e.change
+        .map((op) => (op.type === 'edit' ? op.change.map((t) => ('text' in t ? t.text : '')) : ''))
+        .join(''),
+    );
+    // Typing goes on: one keystroke goes out, the next waits in the buffer.
+    if (typed < 40) for (let i = 0; i < 2; i++) handle.insert('f.txt', 0, String(typed++ % 10));
+  });
+  handle.insert('f.txt', 0, 'x');
+  handle.insert('f.txt', 0, 'y');
+  await until(() => refused.length >= 8 && handle.pendingCount === 0, 'the refusals', 5_000);
+  // One change at a time (the buffer, with a keystroke, goes out when the one before is refused)
+  // until the eighth refusal in a row, which takes the buffer with it (three keystrokes).
+  expect(refused.slice(0, 9).map((text) => text.length)).toEqual([1, 2, 2, 2, 2, 2, 2, 3, 1]);
+  expect(textOf(handle, 'f.txt')).toBe('');
+});
+
+it('sends nothing new while a catch-up that may come as a snapshot is out', async () => {
+  const network = new MemoryNetwork();
+  const log: string[] = [];
+  let answered = false;
+  fakeServer(
+    network,
+    (conn, session) => {
+      // The first connection drops soon after the Open: the client reconnects and catches up.
+      if (session === 1) setTimeout(() => conn.close('NORMAL', 'bye'), 30);
+    },
+    (message, conn) => {
+      log.push(message.type === 'Submit' ? `Submit ${message.seq}` : message.type);
+      const answer = (requestId: number) => conn.send(snapshot(requestId, 1, 'abc'));
+      if (message.type === 'Open') answer(message.requestId);
+      if (message.type === 'Catchup') {
+        // Answered late, as a snapshot (as for a filtered view).
+        setTimeout(() => {
+          answered = true;
+          log.push('answer');
+          answer(message.requestId);
+        }, 60);
+      }
+    },
+  );
+  const { client } = await connected(network);
+  const handle = await client.open('w');
+  await until(() => log.includes('Catchup'), 'the catch-up', 5_000);
+  handle.insert('f.txt', 0, 'typed meanwhile ');
+  await until(() => answered && log.includes('Submit 1'), 'the edit to go out', 5_000);
+  expect(log).toEqual(['Open', 'Catchup', 'answer', 'Submit 1']);
+  expect(textOf(handle, 'f.txt')).toBe('typed meanwhile abc');
 });

@@ -3,17 +3,19 @@ import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { createAuthenticator, createJwtVerifier } from '@dist-space/permissions';
 import { createLogger, DistSpaceServer, LogRing, storeStorage } from '@dist-space/server';
 import { type Connection, MemoryNetwork } from '@dist-space/transport-adapters';
-import { type Workspace, workspaceToWire } from '@dist-space/vfs-workspace';
+import { type NodeSnapshot, type Workspace, workspaceToWire } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SECRET, token } from '../../server/test/support/harness.js';
+import { must } from './support/setup.js';
 
 // The network simulation of issue 7: a real server (in-process, memory store) and three clients
 // over the in-memory transport with random latency, reordering across connections, cuts at
 // random frames (so also between a commit and its ack) and explicit disconnects, making random
 // edits of every kind. At the end every client holds the server's state (tree and every text, as
 // a fresh client opening the workspace receives it), and every inserted token is there exactly
-// once, unless its file was deleted or an undo took that very token out.
+// once, unless its file was deleted, an undo took that very token out or the server refused it.
+// A fourth client sees a filtered view (only `a/`) and must hold what its scopes are served.
 
 type Action =
   | { kind: 'insert'; client: number; file: number; at: number }
@@ -25,10 +27,14 @@ type Action =
   | { kind: 'remove'; client: number; node: number }
   | { kind: 'undo'; client: number }
   | { kind: 'disconnect'; client: number }
+  | { kind: 'restart' }
   | { kind: 'pause' };
 
 const NAMES = ['a', 'b', 'c.txt', 'd.md'];
-const client = fc.nat(2);
+// Clients 0 to 2 may do anything; client 3 (the viewer) may read and write only under `a/`.
+const client = fc.nat(3);
+const VIEWER = 3;
+const VIEWER_SCOPES = ['read:a/**', 'write:a/**', 'create:a/**', 'delete:a/**'];
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 6,
@@ -93,6 +99,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), client }) },
+  // The server shuts down gracefully and a new one starts on the same store: every client
+  // reconnects, catches up and resends, across the restart.
+  { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'pause' as const }) },
 );
 
@@ -209,6 +218,7 @@ function act(ws: WorkspaceHandle, action: Action, sim: Sim, who: number): void {
       return;
     }
     case 'disconnect':
+    case 'restart':
     case 'pause':
       return;
   }
@@ -255,38 +265,48 @@ describe('network simulation', () => {
             latencyMs: { min: 0, max: 4 },
             disconnectProbability: 0.02,
           });
-          const server = new DistSpaceServer({
-            authenticator: auth.value,
-            // A short history: the server keeps 1 to 2 revisions, so a client back from a cut often
-            // finds its history gone (REBASE_REQUIRED) and rebases onto a snapshot, possibly with
-            // its in-flight change sequenced and its Ack lost.
-            storage: storeStorage(
-              new MemoryOpLogStore(),
-              shortHistory
-                ? { snapshotEveryRevisions: 2, retainRevisions: 1, recentWindow: 1 }
-                : {},
-            ),
-            logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
-            limits: {
-              submitsPerSecond: 10_000,
-              submitBurst: 10_000,
-              ...(shortHistory ? { recentWindow: 1 } : {}),
-            },
-            // Frames of 4 KiB: a change carries at most 1 Ki code units of text, so pastes go
-            // in parts, and a catch-up of a few of them comes as a snapshot.
-            connection: { messagesPerSecond: 100_000, messageBurst: 100_000, maxFrameSize: 4_096 },
-          });
-          server.attach(network.listen('server', server.listenerOptions()));
+          const store = new MemoryOpLogStore();
+          const startServer = () => {
+            const started = new DistSpaceServer({
+              authenticator: auth.value,
+              // A short history: the server keeps 1 to 2 revisions, so a client back from a cut often
+              // finds its history gone (REBASE_REQUIRED) and rebases onto a snapshot, possibly with
+              // its in-flight change sequenced and its Ack lost.
+              storage: storeStorage(
+                store,
+                shortHistory
+                  ? { snapshotEveryRevisions: 2, retainRevisions: 1, recentWindow: 1 }
+                  : {},
+              ),
+              logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
+              limits: {
+                submitsPerSecond: 10_000,
+                submitBurst: 10_000,
+                ...(shortHistory ? { recentWindow: 1 } : {}),
+              },
+              // Frames of 4 KiB: a change carries at most 1 Ki code units of text, so pastes go
+              // in parts, and a catch-up of a few of them comes as a snapshot.
+              connection: {
+                messagesPerSecond: 100_000,
+                messageBurst: 100_000,
+                maxFrameSize: 4_096,
+              },
+            });
+            started.attach(network.listen('server', started.listenerOptions()));
+            return started;
+          };
+          let server = startServer();
           const clients: Client[] = [];
           const handles: WorkspaceHandle[] = [];
           try {
-            for (let i = 0; i < 3; i++) {
+            /** Connects client `i` and opens the workspace, through the faults. */
+            const join = async (i: number, scopes?: string[]) => {
               let c: Client | undefined;
               for (let attempt = 0; !c; attempt++) {
                 try {
                   c = await Client.connect({
                     connect: () => network.connect('server', { remoteAddress: `client-${i}` }),
-                    token: () => token(`user${i}`),
+                    token: () => token(`user${i}`, scopes),
                     clientId: `sim${i}`,
                     reconnect: { initialDelayMs: 2, maxDelayMs: 20 },
                   });
@@ -299,14 +319,15 @@ describe('network simulation', () => {
               for (let attempt = 0; ; attempt++) {
                 try {
                   handles.push(await c.open('sim', { create: true }));
-                  break;
+                  return;
                 } catch (e) {
                   // The connection was cut during Open: wait for the reconnect and try again.
                   if (attempt > 50) throw e;
                   await new Promise((r) => setTimeout(r, 20));
                 }
               }
-            }
+            };
+            for (let i = 0; i < 3; i++) await join(i);
             const sim: Sim = {
               tokens: new Map(),
               removed: new Set(),
@@ -327,10 +348,49 @@ describe('network simulation', () => {
             // Every client starts with one file to type into, so that most runs type, and undo
             // what they typed, from the first action on.
             act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
+            must(handles[0]!.createDir('a'));
+            must(handles[0]!.createFile('a/c.txt', '.'));
+            await quiesce(clients, handles, server, 20_000);
+            // The viewer sees a filtered view: `a` and what is under it. Its catch-ups come as
+            // snapshots, and so does its state after a change of its that crossed tree ops.
+            await join(VIEWER, VIEWER_SCOPES);
+            // A file moved out of the viewer's sight comes to it as a delete: what it typed
+            // there meanwhile goes with it (the server refuses the edit on a path it may not
+            // write), as if the file had been deleted.
+            handles[VIEWER]!.on('change', ({ change, local }) => {
+              if (local) return;
+              const gone: NodeSnapshot[] = change.flatMap((op) =>
+                op.type === 'delete' ? [op.removed] : [],
+              );
+              for (let node = gone.pop(); node; node = gone.pop()) {
+                sim.removed.add(node.id);
+                if (node.kind === 'dir') gone.push(...node.children);
+              }
+            });
+            // A change the server refuses (the viewer's outside `a/`) is rolled back, with the
+            // tokens it typed, and a file it created goes with whatever was typed into it since.
+            for (const h of handles)
+              h.on('rejected', ({ change }) => {
+                for (const op of change) {
+                  if (op.type === 'createFile' || op.type === 'createDir') sim.removed.add(op.id);
+                  const text =
+                    op.type === 'edit'
+                      ? op.change.map((t) => (t.type === 'delete' ? '' : t.text)).join('')
+                      : op.type === 'createFile'
+                        ? op.content
+                        : '';
+                  for (const tok of text.match(/<\d+:\d+>/g) ?? []) sim.undone.add(tok);
+                }
+              });
             await quiesce(clients, handles, server, 20_000);
             for (const action of actions) {
               if (action.kind === 'pause') {
                 await new Promise((r) => setTimeout(r, 3));
+                continue;
+              }
+              if (action.kind === 'restart') {
+                await server.close();
+                server = startServer();
                 continue;
               }
               if (action.kind === 'disconnect') {
@@ -357,11 +417,28 @@ describe('network simulation', () => {
             expect(outOfStep, `seed ${seed} short ${shortHistory}`).toEqual([]);
             const served = (await checker.open('sim')).state;
             const truth = JSON.stringify(workspaceToWire(served));
-            for (const h of handles)
+            for (const h of handles.slice(0, VIEWER))
               expect(
                 JSON.stringify(workspaceToWire(h.state)),
                 `seed ${seed} short ${shortHistory}`,
               ).toBe(truth);
+            // The viewer holds what a fresh session with its scopes is served.
+            const viewerChecker = await Client.connect({
+              connect: () => network.connect('server', { remoteAddress: 'viewer-checker' }),
+              token: () => token('viewer-checker', VIEWER_SCOPES),
+              clientId: 'sim-viewer-checker',
+            });
+            clients.push(viewerChecker);
+            const viewed = (await viewerChecker.open('sim')).state;
+            expect(
+              JSON.stringify(workspaceToWire(handles[VIEWER]!.state)),
+              `viewer: seed ${seed} short ${shortHistory}`,
+            ).toBe(JSON.stringify(workspaceToWire(viewed)));
+            // A file out of the viewer's sight at the end took what the viewer typed into it
+            // (refused, as an edit of a path it may not write), however it left (a move, seen
+            // as a delete or in a snapshot).
+            for (const [tok, fileId] of sim.tokens)
+              if (tok.startsWith(`<${VIEWER}:`) && !viewed.node(fileId)) sim.removed.add(fileId);
             const text = allText(served);
             for (const [tok, fileId] of sim.tokens) {
               const count = text.split(tok).length - 1;

@@ -124,6 +124,26 @@ describe('rebase of a file my pending ops deleted and made again (an undone dele
   });
 });
 
+describe('rebase onto a state without a file the pending edits touch', () => {
+  it('reports the edits of a file gone from the new state as dropped', () => {
+    const base = ws({ 'f.txt': 'one', 'g.txt': 'two' });
+    const mine = change(base, (b) => {
+      b.edit('f.txt', [insert(0, 'lost ')]);
+      b.edit('g.txt', [insert(0, 'kept ')]);
+    });
+    const local = applyWorkspaceChange(base, mine);
+    if (!local.ok) throw local.error;
+    const target = applyWorkspaceChange(
+      base,
+      change(base, (b) => void b.delete('f.txt'), 'them'),
+    );
+    if (!target.ok) throw target.error;
+    const result = rebasePending(base, local.value, mine, target.value);
+    expect(result.dropped).toEqual([mine[0]]);
+    expect(result.local.read('g.txt')).toEqual({ ok: true, value: 'kept two' });
+  });
+});
+
 describe('SyncState', () => {
   it('keeps local = confirmed + in flight + buffer through acks and remote changes', () => {
     const base = ws({ 'f.txt': 'abc' });
