@@ -248,211 +248,220 @@ async function quiesce(
   }
 }
 
+/** Runs of the simulation: a 25th of the other properties' (each run is a whole session). */
+const SIMULATION_RUNS = Math.max(10, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 25));
+
 describe('network simulation', () => {
-  it('converges every client to the server, each acknowledged token present exactly once', async () => {
-    const verifier = await createJwtVerifier({ secret: SECRET });
-    if (!verifier.ok) throw verifier.error;
-    const auth = createAuthenticator({ verifiers: [verifier.value] });
-    if (!auth.ok) throw auth.error;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 1_000_000 }),
-        fc.array(actionArb, { minLength: 5, maxLength: 40 }),
-        fc.boolean(),
-        async (seed, actions, shortHistory) => {
-          const network = new MemoryNetwork({
-            seed,
-            latencyMs: { min: 0, max: 4 },
-            disconnectProbability: 0.02,
-          });
-          const store = new MemoryOpLogStore();
-          const startServer = () => {
-            const started = new DistSpaceServer({
-              authenticator: auth.value,
-              // A short history: the server keeps 1 to 2 revisions, so a client back from a cut often
-              // finds its history gone (REBASE_REQUIRED) and rebases onto a snapshot, possibly with
-              // its in-flight change sequenced and its Ack lost.
-              storage: storeStorage(
-                store,
-                shortHistory
-                  ? { snapshotEveryRevisions: 2, retainRevisions: 1, recentWindow: 1 }
-                  : {},
-              ),
-              logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
-              limits: {
-                submitsPerSecond: 10_000,
-                submitBurst: 10_000,
-                ...(shortHistory ? { recentWindow: 1 } : {}),
-              },
-              // Frames of 4 KiB: a change carries at most 1 Ki code units of text, so pastes go
-              // in parts, and a catch-up of a few of them comes as a snapshot.
-              connection: {
-                messagesPerSecond: 100_000,
-                messageBurst: 100_000,
-                maxFrameSize: 4_096,
-              },
+  it(
+    'converges every client to the server, each acknowledged token present exactly once',
+    async () => {
+      const verifier = await createJwtVerifier({ secret: SECRET });
+      if (!verifier.ok) throw verifier.error;
+      const auth = createAuthenticator({ verifiers: [verifier.value] });
+      if (!auth.ok) throw auth.error;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 1_000_000 }),
+          fc.array(actionArb, { minLength: 5, maxLength: 40 }),
+          fc.boolean(),
+          async (seed, actions, shortHistory) => {
+            const network = new MemoryNetwork({
+              seed,
+              latencyMs: { min: 0, max: 4 },
+              disconnectProbability: 0.02,
             });
-            started.attach(network.listen('server', started.listenerOptions()));
-            return started;
-          };
-          let server = startServer();
-          const clients: Client[] = [];
-          const handles: WorkspaceHandle[] = [];
-          try {
-            /** Connects client `i` and opens the workspace, through the faults. */
-            const join = async (i: number, scopes?: string[]) => {
-              let c: Client | undefined;
-              for (let attempt = 0; !c; attempt++) {
-                try {
-                  c = await Client.connect({
-                    connect: () => network.connect('server', { remoteAddress: `client-${i}` }),
-                    token: () => token(`user${i}`, scopes),
-                    clientId: `sim${i}`,
-                    reconnect: { initialDelayMs: 2, maxDelayMs: 20 },
-                  });
-                } catch (e) {
-                  // The network cut the first connection during Hello: connect again.
-                  if (attempt > 50) throw e;
-                }
-              }
-              clients.push(c);
-              for (let attempt = 0; ; attempt++) {
-                try {
-                  handles.push(await c.open('sim', { create: true }));
-                  return;
-                } catch (e) {
-                  // The connection was cut during Open: wait for the reconnect and try again.
-                  if (attempt > 50) throw e;
-                  await new Promise((r) => setTimeout(r, 20));
-                }
-              }
-            };
-            for (let i = 0; i < 3; i++) await join(i);
-            const sim: Sim = {
-              tokens: new Map(),
-              removed: new Set(),
-              undone: new Set(),
-              counter: 0,
-            };
-            // A rebase replays tree ops by id and reports those whose node or directory is gone:
-            // a file it could not create takes its tokens with it, as a delete would.
-            for (const h of handles)
-              h.on('rebased', ({ dropped }) => {
-                for (const op of dropped) sim.removed.add(op.id);
+            const store = new MemoryOpLogStore();
+            const startServer = () => {
+              const started = new DistSpaceServer({
+                authenticator: auth.value,
+                // A short history: the server keeps 1 to 2 revisions, so a client back from a cut often
+                // finds its history gone (REBASE_REQUIRED) and rebases onto a snapshot, possibly with
+                // its in-flight change sequenced and its Ack lost.
+                storage: storeStorage(
+                  store,
+                  shortHistory
+                    ? { snapshotEveryRevisions: 2, retainRevisions: 1, recentWindow: 1 }
+                    : {},
+                ),
+                logger: createLogger({ level: 'silent', ring: new LogRing(10), destination: null }),
+                limits: {
+                  submitsPerSecond: 10_000,
+                  submitBurst: 10_000,
+                  ...(shortHistory ? { recentWindow: 1 } : {}),
+                },
+                // Frames of 4 KiB: a change carries at most 1 Ki code units of text, so pastes go
+                // in parts, and a catch-up of a few of them comes as a snapshot.
+                connection: {
+                  messagesPerSecond: 100_000,
+                  messageBurst: 100_000,
+                  maxFrameSize: 4_096,
+                },
               });
-            // A change from the server that does not apply is a bug the client survives (it
-            // reloads), but a bug all the same.
-            const outOfStep: string[] = [];
-            for (const h of handles)
-              h.on('outOfStep', ({ error }) => outOfStep.push(error.message));
-            // Every client starts with one file to type into, so that most runs type, and undo
-            // what they typed, from the first action on.
-            act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
-            must(handles[0]!.createDir('a'));
-            must(handles[0]!.createFile('a/c.txt', '.'));
-            await quiesce(clients, handles, server, 20_000);
-            // The viewer sees a filtered view: `a` and what is under it. Its catch-ups come as
-            // snapshots, and so does its state after a change of its that crossed tree ops.
-            await join(VIEWER, VIEWER_SCOPES);
-            // A file moved out of the viewer's sight comes to it as a delete: what it typed
-            // there meanwhile goes with it (the server refuses the edit on a path it may not
-            // write), as if the file had been deleted.
-            handles[VIEWER]!.on('change', ({ change, local }) => {
-              if (local) return;
-              const gone: NodeSnapshot[] = change.flatMap((op) =>
-                op.type === 'delete' ? [op.removed] : [],
-              );
-              for (let node = gone.pop(); node; node = gone.pop()) {
-                sim.removed.add(node.id);
-                if (node.kind === 'dir') gone.push(...node.children);
-              }
-            });
-            // A change the server refuses (the viewer's outside `a/`) is rolled back, with the
-            // tokens it typed, and a file it created goes with whatever was typed into it since.
-            for (const h of handles)
-              h.on('rejected', ({ change }) => {
-                for (const op of change) {
-                  if (op.type === 'createFile' || op.type === 'createDir') sim.removed.add(op.id);
-                  const text =
-                    op.type === 'edit'
-                      ? op.change.map((t) => (t.type === 'delete' ? '' : t.text)).join('')
-                      : op.type === 'createFile'
-                        ? op.content
-                        : '';
-                  for (const tok of text.match(/<\d+:\d+>/g) ?? []) sim.undone.add(tok);
+              started.attach(network.listen('server', started.listenerOptions()));
+              return started;
+            };
+            let server = startServer();
+            const clients: Client[] = [];
+            const handles: WorkspaceHandle[] = [];
+            try {
+              /** Connects client `i` and opens the workspace, through the faults. */
+              const join = async (i: number, scopes?: string[]) => {
+                let c: Client | undefined;
+                for (let attempt = 0; !c; attempt++) {
+                  try {
+                    c = await Client.connect({
+                      connect: () => network.connect('server', { remoteAddress: `client-${i}` }),
+                      token: () => token(`user${i}`, scopes),
+                      clientId: `sim${i}`,
+                      reconnect: { initialDelayMs: 2, maxDelayMs: 20 },
+                    });
+                  } catch (e) {
+                    // The network cut the first connection during Hello: connect again.
+                    if (attempt > 50) throw e;
+                  }
+                }
+                clients.push(c);
+                for (let attempt = 0; ; attempt++) {
+                  try {
+                    handles.push(await c.open('sim', { create: true }));
+                    return;
+                  } catch (e) {
+                    // The connection was cut during Open: wait for the reconnect and try again.
+                    if (attempt > 50) throw e;
+                    await new Promise((r) => setTimeout(r, 20));
+                  }
+                }
+              };
+              for (let i = 0; i < 3; i++) await join(i);
+              const sim: Sim = {
+                tokens: new Map(),
+                removed: new Set(),
+                undone: new Set(),
+                counter: 0,
+              };
+              // A rebase replays tree ops by id and reports those whose node or directory is gone:
+              // a file it could not create takes its tokens with it, as a delete would.
+              for (const h of handles)
+                h.on('rebased', ({ dropped }) => {
+                  for (const op of dropped) sim.removed.add(op.id);
+                });
+              // A change from the server that does not apply is a bug the client survives (it
+              // reloads), but a bug all the same.
+              const outOfStep: string[] = [];
+              for (const h of handles)
+                h.on('outOfStep', ({ error }) => outOfStep.push(error.message));
+              // Every client starts with one file to type into, so that most runs type, and undo
+              // what they typed, from the first action on.
+              act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
+              must(handles[0]!.createDir('a'));
+              must(handles[0]!.createFile('a/c.txt', '.'));
+              await quiesce(clients, handles, server, 20_000);
+              // The viewer sees a filtered view: `a` and what is under it. Its catch-ups come as
+              // snapshots, and so does its state after a change of its that crossed tree ops.
+              await join(VIEWER, VIEWER_SCOPES);
+              // A file moved out of the viewer's sight comes to it as a delete: what it typed
+              // there meanwhile goes with it (the server refuses the edit on a path it may not
+              // write), as if the file had been deleted.
+              handles[VIEWER]!.on('change', ({ change, local }) => {
+                if (local) return;
+                const gone: NodeSnapshot[] = change.flatMap((op) =>
+                  op.type === 'delete' ? [op.removed] : [],
+                );
+                for (let node = gone.pop(); node; node = gone.pop()) {
+                  sim.removed.add(node.id);
+                  if (node.kind === 'dir') gone.push(...node.children);
                 }
               });
-            await quiesce(clients, handles, server, 20_000);
-            for (const action of actions) {
-              if (action.kind === 'pause') {
-                await new Promise((r) => setTimeout(r, 3));
-                continue;
+              // A change the server refuses (the viewer's outside `a/`) is rolled back, with the
+              // tokens it typed, and a file it created goes with whatever was typed into it since.
+              for (const h of handles)
+                h.on('rejected', ({ change }) => {
+                  for (const op of change) {
+                    if (op.type === 'createFile' || op.type === 'createDir') sim.removed.add(op.id);
+                    const text =
+                      op.type === 'edit'
+                        ? op.change.map((t) => (t.type === 'delete' ? '' : t.text)).join('')
+                        : op.type === 'createFile'
+                          ? op.content
+                          : '';
+                    for (const tok of text.match(/<\d+:\d+>/g) ?? []) sim.undone.add(tok);
+                  }
+                });
+              await quiesce(clients, handles, server, 20_000);
+              for (const action of actions) {
+                if (action.kind === 'pause') {
+                  await new Promise((r) => setTimeout(r, 3));
+                  continue;
+                }
+                if (action.kind === 'restart') {
+                  await server.close();
+                  server = startServer();
+                  continue;
+                }
+                if (action.kind === 'disconnect') {
+                  const conn = (clients[action.client] as unknown as { connection?: Connection })
+                    .connection;
+                  if (conn) network.disconnect(conn);
+                  continue;
+                }
+                act(handles[action.client]!, action, sim, action.client);
+                await new Promise((r) => setImmediate(r));
               }
-              if (action.kind === 'restart') {
-                await server.close();
-                server = startServer();
-                continue;
-              }
-              if (action.kind === 'disconnect') {
-                const conn = (clients[action.client] as unknown as { connection?: Connection })
-                  .connection;
-                if (conn) network.disconnect(conn);
-                continue;
-              }
-              act(handles[action.client]!, action, sim, action.client);
-              await new Promise((r) => setImmediate(r));
-            }
-            // Stop the faults, then let everything settle.
-            (
-              network as unknown as { options: { disconnectProbability: number } }
-            ).options.disconnectProbability = 0;
-            await quiesce(clients, handles, server, 20_000);
-            // The server's state, as a fresh client opening the workspace receives it.
-            const checker = await Client.connect({
-              connect: () => network.connect('server', { remoteAddress: 'checker' }),
-              token: () => token('checker'),
-              clientId: 'sim-checker',
-            });
-            clients.push(checker);
-            expect(outOfStep, `seed ${seed} short ${shortHistory}`).toEqual([]);
-            const served = (await checker.open('sim')).state;
-            const truth = JSON.stringify(workspaceToWire(served));
-            for (const h of handles.slice(0, VIEWER))
+              // Stop the faults, then let everything settle.
+              (
+                network as unknown as { options: { disconnectProbability: number } }
+              ).options.disconnectProbability = 0;
+              await quiesce(clients, handles, server, 20_000);
+              // The server's state, as a fresh client opening the workspace receives it.
+              const checker = await Client.connect({
+                connect: () => network.connect('server', { remoteAddress: 'checker' }),
+                token: () => token('checker'),
+                clientId: 'sim-checker',
+              });
+              clients.push(checker);
+              expect(outOfStep, `seed ${seed} short ${shortHistory}`).toEqual([]);
+              const served = (await checker.open('sim')).state;
+              const truth = JSON.stringify(workspaceToWire(served));
+              for (const h of handles.slice(0, VIEWER))
+                expect(
+                  JSON.stringify(workspaceToWire(h.state)),
+                  `seed ${seed} short ${shortHistory}`,
+                ).toBe(truth);
+              // The viewer holds what a fresh session with its scopes is served.
+              const viewerChecker = await Client.connect({
+                connect: () => network.connect('server', { remoteAddress: 'viewer-checker' }),
+                token: () => token('viewer-checker', VIEWER_SCOPES),
+                clientId: 'sim-viewer-checker',
+              });
+              clients.push(viewerChecker);
+              const viewed = (await viewerChecker.open('sim')).state;
               expect(
-                JSON.stringify(workspaceToWire(h.state)),
-                `seed ${seed} short ${shortHistory}`,
-              ).toBe(truth);
-            // The viewer holds what a fresh session with its scopes is served.
-            const viewerChecker = await Client.connect({
-              connect: () => network.connect('server', { remoteAddress: 'viewer-checker' }),
-              token: () => token('viewer-checker', VIEWER_SCOPES),
-              clientId: 'sim-viewer-checker',
-            });
-            clients.push(viewerChecker);
-            const viewed = (await viewerChecker.open('sim')).state;
-            expect(
-              JSON.stringify(workspaceToWire(handles[VIEWER]!.state)),
-              `viewer: seed ${seed} short ${shortHistory}`,
-            ).toBe(JSON.stringify(workspaceToWire(viewed)));
-            // A file out of the viewer's sight at the end took what the viewer typed into it
-            // (refused, as an edit of a path it may not write), however it left (a move, seen
-            // as a delete or in a snapshot).
-            for (const [tok, fileId] of sim.tokens)
-              if (tok.startsWith(`<${VIEWER}:`) && !viewed.node(fileId)) sim.removed.add(fileId);
-            const text = allText(served);
-            for (const [tok, fileId] of sim.tokens) {
-              const count = text.split(tok).length - 1;
-              if (sim.removed.has(fileId) || sim.undone.has(tok))
-                expect(count, `${tok} seed ${seed} short ${shortHistory}`).toBeLessThanOrEqual(1);
-              else expect(count, `${tok} seed ${seed} short ${shortHistory}`).toBe(1);
+                JSON.stringify(workspaceToWire(handles[VIEWER]!.state)),
+                `viewer: seed ${seed} short ${shortHistory}`,
+              ).toBe(JSON.stringify(workspaceToWire(viewed)));
+              // A file out of the viewer's sight at the end took what the viewer typed into it
+              // (refused, as an edit of a path it may not write), however it left (a move, seen
+              // as a delete or in a snapshot).
+              for (const [tok, fileId] of sim.tokens)
+                if (tok.startsWith(`<${VIEWER}:`) && !viewed.node(fileId)) sim.removed.add(fileId);
+              const text = allText(served);
+              for (const [tok, fileId] of sim.tokens) {
+                const count = text.split(tok).length - 1;
+                if (sim.removed.has(fileId) || sim.undone.has(tok))
+                  expect(count, `${tok} seed ${seed} short ${shortHistory}`).toBeLessThanOrEqual(1);
+                else expect(count, `${tok} seed ${seed} short ${shortHistory}`).toBe(1);
+              }
+            } finally {
+              for (const c of clients) await c.close();
+              await server.close();
             }
-          } finally {
-            for (const c of clients) await c.close();
-            await server.close();
-          }
-        },
-      ),
-      { numRuns: Math.max(10, Math.floor((fc.readConfigureGlobal().numRuns ?? 100) / 25)) },
-    );
-  }, 600_000);
+          },
+        ),
+        { numRuns: SIMULATION_RUNS },
+      );
+      // A run takes 0.1 to 0.3 s (a few seconds when it restarts the server often); a run that
+      // does not settle fails within 20 s by itself.
+    },
+    60_000 + SIMULATION_RUNS * 2_000,
+  );
 });
