@@ -56,6 +56,20 @@ function tryApply(
 }
 
 /**
+ * My edits of file `id` in `pending`, in order: one text change from its text where they began,
+ * unless a tree op of mine made or deleted the file meanwhile (its text started again).
+ */
+function editsOf(pending: WorkspaceChange, id: NodeId): Op[] | undefined {
+  const ops: Op[] = [];
+  for (const op of pending) {
+    if (op.id !== id) continue;
+    if (op.type === 'edit') ops.push(...op.change);
+    else if (op.type !== 'move') return undefined;
+  }
+  return ops;
+}
+
+/**
  * The ops that give a file my text merged with the server's, on `now`, its text once my tree ops
  * are replayed onto the server's state. `base` is the file's text where my pending changes
  * started, `mine` where they end, `theirs` its text on the server (undefined: not there).
@@ -65,10 +79,11 @@ function textOnto(
   base: string | undefined,
   mine: string,
   theirs: string | undefined,
+  myOps: readonly Op[] | undefined,
 ): Op[] {
   // Made by us, or gone from the server and made again by our ops: our text wins whole.
   if (base === undefined || theirs === undefined) return withDeletedText(now, diffText(now, mine));
-  if (now === theirs) return mergeText(base, mine, theirs);
+  if (now === theirs) return mergeText(base, mine, theirs, myOps);
   // Our ops deleted the file and made it again (an undone delete), with our text as it was then:
   // the merge is with the server's text, and the edit goes from what the replay left to that.
   // Merging with the replayed text instead would insert our own text a second time.
@@ -126,6 +141,7 @@ export function rebasePending(
       base.text(id)?.toString(),
       mine.toString(),
       target.node(id)?.kind === 'file' ? target.text(id)?.toString() : undefined,
+      editsOf(pending, id),
     );
     if (ops.length === 0) continue;
     const edit: WorkspaceOp = { type: 'edit', id, change: ops };

@@ -60,8 +60,17 @@ function replaceMiddle(from: string, to: string): Op[] {
  * Merges what `mine` and `theirs` each did to `base` (a three-way merge): my edits, transformed
  * past theirs, as ops on `theirs` (with their deleted text, so they can be undone). Nothing
  * either side inserted is lost; where both deleted the same text it is deleted once.
+ *
+ * @param myOps - my edits as made, when known (they turn `base` into `mine`): better than a diff,
+ *   which may place an insert among repeated characters other than where it was typed (`ab` typed
+ *   before `b` diffs as `ba` after it), cutting what was typed as one piece
  */
-export function mergeText(base: string, mine: string, theirs: string): Op[] {
-  const merged = transform(diffText(base, mine), diffText(base, theirs), 'right');
+export function mergeText(
+  base: string,
+  mine: string,
+  theirs: string,
+  myOps: readonly Op[] = diffText(base, mine),
+): Op[] {
+  const merged = transform([...myOps], diffText(base, theirs), 'right');
   return withDeletedText(theirs, merged);
 }

@@ -124,6 +124,24 @@ describe('rebase of a file my pending ops deleted and made again (an undone dele
   });
 });
 
+describe('rebase of text typed among repeated characters', () => {
+  it('merges my edits as I made them, not as a diff would place them', () => {
+    // A diff of my text against the base places my insert at 5 as '3>.<': cut from its '<'.
+    const base = ws({ 'f.txt': '<0>.<1>.' });
+    const mine = change(base, (b) => void b.edit('f.txt', [insert(4, '<3>.')]));
+    const local = applyWorkspaceChange(base, mine);
+    if (!local.ok) throw local.error;
+    // Meanwhile the server's text lost '<1>.', the text right after my insert.
+    const target = applyWorkspaceChange(
+      base,
+      change(base, (b) => void b.edit('f.txt', [del(4, 4)]), 'them'),
+    );
+    if (!target.ok) throw target.error;
+    const result = rebasePending(base, local.value, mine, target.value);
+    expect(result.local.read('f.txt')).toEqual({ ok: true, value: '<0>.<3>.' });
+  });
+});
+
 describe('rebase onto a state without a file the pending edits touch', () => {
   it('reports the edits of a file gone from the new state as dropped', () => {
     const base = ws({ 'f.txt': 'one', 'g.txt': 'two' });
