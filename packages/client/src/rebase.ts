@@ -4,6 +4,7 @@ import {
   completeOp,
   conflictName,
   type NodeId,
+  type NodeSnapshot,
   type Workspace,
   type WorkspaceChange,
   type WorkspaceOp,
@@ -92,6 +93,40 @@ function textOnto(
 }
 
 /**
+ * Replays a delete on a newer state: the nodes it saw (its `removed` snapshot) that are still
+ * beneath the deleted node, deepest first, and a directory only once it is empty. What others
+ * created in it, or moved into it, meanwhile stays, with the directories that hold it (`kept`):
+ * the transform of a live session keeps such nodes too (it moves them out), and a delete made
+ * offline must not take work it never saw.
+ */
+function deleteWhatWasSeen(
+  ws: Workspace,
+  op: Extract<WorkspaceOp, { type: 'delete' }>,
+): { ws: Workspace; ops: WorkspaceOp[]; kept: boolean } {
+  const root = ws.pathOf(op.id);
+  if (root === undefined) return { ws, ops: [], kept: false }; // gone already
+  const ops: WorkspaceOp[] = [];
+  let state = ws;
+  const visit = (snapshot: NodeSnapshot): void => {
+    if (snapshot.kind === 'dir') for (const child of snapshot.children) visit(child);
+    const path = state.pathOf(snapshot.id);
+    // Moved out of the deleted directory meanwhile: someone else's decision, kept.
+    if (path === undefined || (path !== root && !path.startsWith(`${root}/`))) return;
+    const node = state.node(snapshot.id);
+    if (node?.kind === 'dir') {
+      const listed = state.list(path);
+      if (!listed.ok || listed.value.length > 0) return;
+    }
+    const done = tryApply(state, { type: 'delete', id: snapshot.id });
+    if (!done) return;
+    state = done.ws;
+    ops.push(done.op);
+  };
+  visit(op.removed);
+  return { ws: state, ops, kept: state.node(op.id) !== undefined };
+}
+
+/**
  * Moves pending changes made on `base` (giving `local`) onto `target`, a newer server state
  * whose history from `base` is unknown (the server no longer keeps it): the REBASE_REQUIRED
  * recovery of DESIGN.md 3.8. Tree ops are replayed by id on `target` (a name taken meanwhile
@@ -112,6 +147,13 @@ export function rebasePending(
   for (const op of pending) {
     touched.add(op.id);
     if (op.type === 'edit') continue;
+    if (op.type === 'delete') {
+      const done = deleteWhatWasSeen(state, op);
+      state = done.ws;
+      out.push(...done.ops);
+      if (done.kept) dropped.push(op);
+      continue;
+    }
     let done = tryApply(state, draftOf(op));
     if (!done && (op.type === 'createFile' || op.type === 'createDir' || op.type === 'move')) {
       done = tryApply(state, {

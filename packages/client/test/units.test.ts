@@ -142,6 +142,34 @@ describe('rebase of text typed among repeated characters', () => {
   });
 });
 
+describe('rebase of a directory delete made while others created in it', () => {
+  it('deletes what it saw and keeps what others made meanwhile, with its directory', () => {
+    const b0 = new ChangeBuilder(Workspace.empty, createIdGenerator('base'));
+    b0.createDir('d');
+    b0.createDir('d/sub');
+    b0.createFile('d/mine.txt', 'm');
+    b0.createFile('d/sub/old.txt', 'o');
+    b0.createFile('keep.txt', 'k');
+    const base = b0.workspace;
+    const mine = change(base, (b) => void b.delete('d'));
+    const local = applyWorkspaceChange(base, mine);
+    if (!local.ok) throw local.error;
+    const target = applyWorkspaceChange(
+      base,
+      change(base, (b) => void b.createFile('d/sub/theirs.txt', 'new work'), 'them'),
+    );
+    if (!target.ok) throw target.error;
+    const result = rebasePending(base, local.value, mine, target.value);
+    const paths = [...result.local.walk()].map((n) => result.local.pathOf(n.id)).sort();
+    expect(paths).toEqual(['d', 'd/sub', 'd/sub/theirs.txt', 'keep.txt']);
+    expect(result.dropped).toEqual(mine);
+    // With nothing new in it, the whole directory goes.
+    const plain = rebasePending(base, local.value, mine, base);
+    expect([...plain.local.walk()].map((n) => plain.local.pathOf(n.id))).toEqual(['keep.txt']);
+    expect(plain.dropped).toEqual([]);
+  });
+});
+
 describe('rebase onto a state without a file the pending edits touch', () => {
   it('reports the edits of a file gone from the new state as dropped', () => {
     const base = ws({ 'f.txt': 'one', 'g.txt': 'two' });
