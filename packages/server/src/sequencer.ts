@@ -93,8 +93,6 @@ export interface SubmitOutcome {
   readonly change: WorkspaceChange;
   /** Ops the transform dropped, renamed or relocated. */
   readonly notes: readonly TransformNote[];
-  /** True when the change was transformed against a concurrent change with tree ops. */
-  readonly crossedTreeOps: boolean;
 }
 
 /**
@@ -360,9 +358,7 @@ export class WorkspaceSequencer {
     this.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>
-        done.ok
-          ? ok({ revision: entry.revision, duplicate: false, change, notes, crossedTreeOps })
-          : done,
+        done.ok ? ok({ revision: entry.revision, duplicate: false, change, notes }) : done,
     );
     return ok({ outcome });
   }
@@ -553,7 +549,7 @@ function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
 }
 
 function duplicateOf(revision: number): SubmitOutcome {
-  return { revision, duplicate: true, change: [], notes: [], crossedTreeOps: false };
+  return { revision, duplicate: true, change: [], notes: [] };
 }
 
 /** The refusal of a client id that another subject's changes already use. */
