@@ -93,11 +93,6 @@ export class Client extends Emitter<ClientEvents> {
   private subjectValue = '';
   private sessionIdValue = '';
   private requestCounter = 0;
-  /**
-   * The workspace of each Catchup and Open a handle sent: an Error answering one need not name
-   * its workspace, and the handle waits for it.
-   */
-  private readonly handleRequests = new Map<number, string>();
   private readonly requests = new Map<number, PendingRequest>();
   private readonly handles = new Map<string, WorkspaceHandle>();
   /** Opens under way, by workspace. */
@@ -271,11 +266,7 @@ export class Client extends Emitter<ClientEvents> {
         return client.stateValue === 'connected';
       },
       send: (message) => this.send(message),
-      nextRequestId: () => {
-        const id = this.nextRequestId();
-        this.handleRequests.set(id, workspace);
-        return id;
-      },
+      nextRequestId: () => this.nextRequestId(),
       get maxOpsPerChange() {
         return client.maxOpsPerChange;
       },
@@ -454,8 +445,6 @@ export class Client extends Emitter<ClientEvents> {
       );
     });
     this.setState('connected');
-    // Answers to what was asked on the old connection will not come.
-    this.handleRequests.clear();
     for (const handle of this.handles.values()) handle.resume();
     return ok(undefined);
   }
@@ -537,14 +526,11 @@ export class Client extends Emitter<ClientEvents> {
         return;
       }
     }
-    const asked =
-      'requestId' in message && typeof message.requestId === 'number'
-        ? this.handleRequests.get(message.requestId)
-        : undefined;
-    if (asked !== undefined) {
-      this.handleRequests.delete((message as { requestId: number }).requestId);
-      if (message.type === 'Error') {
-        this.handles.get(asked)?.receive(message);
+    if (message.type === 'Error' && message.requestId !== undefined) {
+      // The refusal of a handle's Catchup or Open need not name its workspace.
+      for (const handle of this.handles.values()) {
+        if (!handle.awaits(message.requestId)) continue;
+        handle.receive(message);
         return;
       }
     }

@@ -428,8 +428,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Resolves once every pending change is acknowledged. */
   whenSynced(): Promise<void> {
-    if (this.sync.pendingCount === 0 && !this.rebaseInFlight && !this.reloading)
-      return Promise.resolve();
+    if (this.settled) return Promise.resolve();
     return new Promise((resolve) => this.syncedWaiters.push(resolve));
   }
 
@@ -440,6 +439,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     // What a scheduled save would write, written now, for the next open to find.
     this.saver.flush().catch(() => undefined);
     this.link.release(this);
+  }
+
+  /** @internal True when this handle waits for the answer to its request `requestId`. */
+  awaits(requestId: number): boolean {
+    return this.awaitingState === requestId;
   }
 
   /** @internal Handles a message for this workspace. */
@@ -549,9 +553,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         // The resend was sequenced now, on the revision we have: this session receives the
         // workspace's changes, and the Ack came in order with them. Nothing to rebase.
         this.rebaseInFlight = undefined;
-        this.rejectedInARow = 0;
-        this.sync.acknowledge(revision);
-        this.afterSettle();
+        this.confirm(revision);
         return;
       }
       // Sequenced out of our sight (before a reconnect): it is in the snapshot.
@@ -559,9 +561,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       return;
     }
     if (this.sync.inflight?.seq !== seq) return; // a duplicate of an ack already handled
-    this.rejectedInARow = 0;
-    this.sync.acknowledge(revision);
-    this.afterSettle();
+    this.confirm(revision);
   }
 
   private onReject(seq: number, error: DistSpaceError): void {
@@ -631,9 +631,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (inflight && message.clientId === this.link.clientId && message.seq === inflight.seq) {
       // Our own change, reported to this session as a broadcast (it was sent on a connection
       // that dropped before its ack): that is its ack.
-      this.rejectedInARow = 0;
-      this.sync.acknowledge(message.revision);
-      this.afterSettle();
+      this.confirm(message.revision);
       return;
     }
     const applied = this.sync.applyRemote(message.change, message.revision);
@@ -670,13 +668,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Sends the next change if none is in flight. */
   private flush(): void {
-    if (
-      !this.link.connected ||
-      this.rebaseInFlight ||
-      this.reloading ||
-      this.awaitingState !== undefined
-    )
-      return;
+    if (!this.link.connected || this.holding) return;
     let maxOps = this.link.maxOpsPerChange;
     for (;;) {
       const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
@@ -815,10 +807,30 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.afterSettle();
   }
 
+  /** Nothing pending, and no rebase or reload under way. */
+  private get settled(): boolean {
+    return this.sync.pendingCount === 0 && !this.rebaseInFlight && !this.reloading;
+  }
+
+  /**
+   * Nothing new may go out: a rebase waits for its in-flight change's fate, a reload for its
+   * snapshot, or a Catchup or Open for an answer that may be a Snapshot.
+   */
+  private get holding(): boolean {
+    return this.rebaseInFlight !== undefined || this.reloading || this.awaitingState !== undefined;
+  }
+
+  /** The in-flight change was sequenced as `revision`. */
+  private confirm(revision: number): void {
+    this.rejectedInARow = 0;
+    this.sync.acknowledge(revision);
+    this.afterSettle();
+  }
+
   private afterSettle(): void {
     this.flush();
     this.save();
-    if (this.sync.pendingCount === 0 && !this.rebaseInFlight && !this.reloading) {
+    if (this.settled) {
       for (const resolve of this.syncedWaiters.splice(0)) resolve();
       this.emit('synced');
     }

@@ -194,3 +194,37 @@ it('sends nothing new while a catch-up that may come as a snapshot is out', asyn
   expect(log).toEqual(['Open', 'Catchup', 'answer', 'Submit 1']);
   expect(textOf(handle, 'f.txt')).toBe('typed meanwhile abc');
 });
+
+it('lets the edits go again when its catch-up is refused by an Error that names no workspace', async () => {
+  const network = new MemoryNetwork();
+  const log: string[] = [];
+  fakeServer(
+    network,
+    (conn, session) => {
+      if (session === 1) setTimeout(() => conn.close('NORMAL', 'bye'), 30);
+    },
+    (message, conn) => {
+      log.push(message.type === 'Submit' ? `Submit ${message.seq}` : message.type);
+      if (message.type === 'Open') conn.send(snapshot(message.requestId, 1, 'abc'));
+      if (message.type === 'Catchup') {
+        // Refused with an Error carrying only its requestId.
+        setTimeout(() => {
+          log.push('refused');
+          conn.send(
+            encodeMessage({
+              type: 'Error',
+              requestId: message.requestId,
+              error: { code: 'INTERNAL_ERROR', message: 'try later' },
+            }),
+          );
+        }, 40);
+      }
+    },
+  );
+  const { client } = await connected(network);
+  const handle = await client.open('w');
+  await until(() => log.includes('Catchup'), 'the catch-up', 5_000);
+  handle.insert('f.txt', 0, 'typed ');
+  await until(() => log.includes('Submit 1'), 'the edit to go out', 5_000);
+  expect(log).toEqual(['Open', 'Catchup', 'refused', 'Submit 1']);
+});
