@@ -56,18 +56,30 @@ function tryApply(
   return next.ok ? { ws: next.value, op: op.value } : undefined;
 }
 
-/**
- * My edits of file `id` in `pending`, in order: one text change from its text where they began,
- * unless a tree op of mine made or deleted the file meanwhile (its text started again).
- */
-function editsOf(pending: WorkspaceChange, id: NodeId): Op[] | undefined {
-  const ops: Op[] = [];
+/** The pending edits of one file, in order. */
+interface FileEdits {
+  readonly edits: WorkspaceOp[];
+  /** Their text ops as one change from the file's text where they began. */
+  readonly ops: Op[];
+  /** A tree op of mine made or deleted the file meanwhile: its text started again. */
+  restarted: boolean;
+}
+
+/** The pending edits of every file `pending` touches, in one pass. */
+function editsByFile(pending: WorkspaceChange): Map<NodeId, FileEdits> {
+  const byFile = new Map<NodeId, FileEdits>();
   for (const op of pending) {
-    if (op.id !== id) continue;
-    if (op.type === 'edit') ops.push(...op.change);
-    else if (op.type !== 'move') return undefined;
+    let file = byFile.get(op.id);
+    if (!file) {
+      file = { edits: [], ops: [], restarted: false };
+      byFile.set(op.id, file);
+    }
+    if (op.type === 'edit') {
+      file.edits.push(op);
+      file.ops.push(...op.change);
+    } else if (op.type !== 'move') file.restarted = true;
   }
-  return ops;
+  return byFile;
 }
 
 /**
@@ -143,9 +155,8 @@ export function rebasePending(
   let state = target;
   const out: WorkspaceOp[] = [];
   const dropped: WorkspaceOp[] = [];
-  const touched = new Set<NodeId>();
+  const touched = editsByFile(pending);
   for (const op of pending) {
-    touched.add(op.id);
     if (op.type === 'edit') continue;
     if (op.type === 'delete') {
       const done = deleteWhatWasSeen(state, op);
@@ -168,14 +179,14 @@ export function rebasePending(
     state = done.ws;
     out.push(done.op);
   }
-  for (const id of touched) {
+  for (const [id, file] of touched) {
     const node = state.node(id);
     const mine = local.text(id);
     if (mine === undefined) continue; // deleted by our own pending ops
     if (node?.kind !== 'file') {
       // Gone from the new state (deleted, or out of this session's sight): our edits of it
       // cannot be kept, and are reported with the tree ops that could not be.
-      for (const op of pending) if (op.type === 'edit' && op.id === id) dropped.push(op);
+      dropped.push(...file.edits);
       continue;
     }
     const ops = textOnto(
@@ -183,7 +194,7 @@ export function rebasePending(
       base.text(id)?.toString(),
       mine.toString(),
       target.node(id)?.kind === 'file' ? target.text(id)?.toString() : undefined,
-      editsOf(pending, id),
+      file.restarted ? undefined : file.ops,
     );
     if (ops.length === 0) continue;
     const edit: WorkspaceOp = { type: 'edit', id, change: ops };
