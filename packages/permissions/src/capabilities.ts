@@ -1,5 +1,10 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
-import { normalizePath } from '@dist-space/vfs-workspace';
+import {
+  normalizePath,
+  touchedPathsOfApplied,
+  type Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
 import { parseScope, type Scope, type Verb } from './scope.js';
 
 /** One thing an action needs: a verb on a path. */
@@ -26,6 +31,10 @@ export class Capabilities {
   readonly isAdmin: boolean;
   private readonly grants: Record<Verb, PathScope[]>;
   private readonly denies: Record<Verb, PathScope[]>;
+  /** Verbs granted on every path (`verb:**`) with no deny: their checks need no glob. */
+  private readonly everywhere: Record<Verb, boolean>;
+  /** Every verb granted everywhere: a change needs no walk of its paths at all. */
+  private readonly unrestricted: boolean;
 
   private constructor(scopes: readonly Scope[]) {
     this.scopes = scopes;
@@ -35,6 +44,16 @@ export class Capabilities {
     for (const s of scopes) {
       if (s.kind === 'path') (s.deny ? this.denies : this.grants)[s.verb].push(s);
     }
+    const everywhere = (verb: Verb) =>
+      this.denies[verb].length === 0 &&
+      this.grants[verb].some((s) => s.glob === '**' || s.glob === '**/*');
+    this.everywhere = {
+      read: everywhere('read'),
+      write: everywhere('write'),
+      create: everywhere('create'),
+      delete: everywhere('delete'),
+    };
+    this.unrestricted = Object.values(this.everywhere).every(Boolean);
   }
 
   /**
@@ -141,6 +160,32 @@ export class Capabilities {
   checkAll(requirements: Iterable<Requirement>): Result<void> {
     for (const { verb, path } of requirements) {
       const result = this.check(verb, path);
+      if (!result.ok) return result;
+    }
+    return OK;
+  }
+
+  /**
+   * Checks a change against these capabilities on the state it applies to: every path it
+   * touches needs the verb it touches it with (vfs-workspace's `touchedPathsOfApplied`: a rename
+   * needs delete on the source and create on the target, a directory delete needs delete on
+   * everything beneath). The server checks every Submit so, after transforming it; a client that
+   * knows its session's scopes checks its own changes so before sending them (on every
+   * keystroke: a session granted every verb everywhere passes without a walk, and a verb granted
+   * everywhere needs no glob).
+   *
+   * @returns ok; `PERMISSION_DENIED` for the first path not allowed (see
+   * {@link Capabilities.check}); or, for a change that does not apply to `state`, the error of its
+   * first op that does not (unless every verb is granted everywhere)
+   */
+  checkChange(state: Workspace, change: WorkspaceChange): Result<void> {
+    if (this.unrestricted) return OK;
+    const touched = touchedPathsOfApplied(state, change);
+    if (!touched.ok) return touched;
+    for (const { access, path } of touched.value) {
+      // The paths come from the state, already valid: nothing to normalise for `verb:**`.
+      if (this.everywhere[access]) continue;
+      const result = this.check(access, path);
       if (!result.ok) return result;
     }
     return OK;

@@ -1,4 +1,12 @@
+import { insert } from '@dist-space/ot-core';
 import { Capabilities, type Verb } from '@dist-space/permissions';
+import {
+  applyWorkspaceChange,
+  ChangeBuilder,
+  createIdGenerator,
+  Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
 import { describe, expect, it } from 'vitest';
 
 function caps(...scopes: string[]): Capabilities {
@@ -171,5 +179,125 @@ describe('which directories a session may see', () => {
     expect(c.readsEverything).toBe(false);
     expect(caps('read:**').readsEverything).toBe(true);
     expect(caps('read:src/**').readsEverything).toBe(false);
+  });
+});
+
+describe('checking a whole change', () => {
+  // src/a.ts, src/lib/b.ts and docs/readme.md, built the way a client builds its edits.
+  const start = (() => {
+    const b = new ChangeBuilder(Workspace.empty, createIdGenerator('t'));
+    for (const path of ['src', 'src/lib', 'docs', 'src/a.ts', 'src/lib/b.ts', 'docs/readme.md']) {
+      const made = path.includes('.') ? b.createFile(path, 'x') : b.createDir(path);
+      if (!made.ok) throw made.error;
+    }
+    return b.workspace;
+  })();
+
+  function change(build: (b: ChangeBuilder) => { ok: boolean; error?: Error }): WorkspaceChange {
+    const b = new ChangeBuilder(start, createIdGenerator('c'));
+    const made = build(b);
+    if (!made.ok) throw made.error;
+    return b.change;
+  }
+
+  const cases: Array<{
+    readonly what: string;
+    readonly scopes: string[];
+    readonly change: WorkspaceChange;
+    readonly deniedPath?: string;
+    readonly verb?: Verb;
+  }> = [
+    {
+      what: 'an edit with write on its file',
+      scopes: ['write:src/**'],
+      change: change((b) => b.edit('src/a.ts', [insert(1, 'y')])),
+    },
+    {
+      what: 'an edit without write on its file',
+      scopes: ['write:docs/**'],
+      change: change((b) => b.edit('src/a.ts', [insert(1, 'y')])),
+      deniedPath: 'src/a.ts',
+      verb: 'write',
+    },
+    {
+      what: 'a rename with delete on the old path but no create on the new',
+      scopes: ['delete:src/**', 'create:src/**'],
+      change: change((b) => b.move('src/a.ts', 'docs/a.ts')),
+      deniedPath: 'docs/a.ts',
+      verb: 'create',
+    },
+    {
+      what: 'a rename with create on the new path but no delete on the old',
+      scopes: ['create:**'],
+      change: change((b) => b.move('src/a.ts', 'src/c.ts')),
+      deniedPath: 'src/a.ts',
+      verb: 'delete',
+    },
+    {
+      what: 'a directory delete that takes a file the deny scope keeps',
+      scopes: ['delete:src/**', '!delete:src/lib/**'],
+      change: change((b) => b.delete('src')),
+      deniedPath: 'src/lib',
+      verb: 'delete',
+    },
+    {
+      what: 'a directory delete with delete on everything beneath',
+      scopes: ['delete:src/**'],
+      change: change((b) => b.delete('src')),
+    },
+    {
+      what: 'an edit that a deny scope forbids though a grant covers every path',
+      scopes: ['write:**', '!write:src/lib/**'],
+      change: change((b) => b.edit('src/lib/b.ts', [insert(1, 'y')])),
+      deniedPath: 'src/lib/b.ts',
+      verb: 'write',
+    },
+    {
+      what: 'a rename with create everywhere but delete only elsewhere',
+      scopes: ['create:**', 'delete:docs/**'],
+      change: change((b) => b.move('src/a.ts', 'docs/a.ts')),
+      deniedPath: 'src/a.ts',
+      verb: 'delete',
+    },
+    {
+      what: 'anything to a session granted every verb everywhere',
+      scopes: ['read:**', 'write:**', 'create:**', 'delete:**'],
+      change: change((b) => b.delete('src')),
+    },
+    {
+      what: 'a change allowed in part, refused whole',
+      scopes: ['write:src/**', 'create:src/**'],
+      change: change((b) => {
+        const made = b.createFile('src/new.ts', '');
+        return made.ok ? b.createFile('docs/new.md', '') : made;
+      }),
+      deniedPath: 'docs/new.md',
+      verb: 'create',
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.deniedPath ? 'refuses' : 'allows'} ${c.what}`, () => {
+      const result = caps(...c.scopes).checkChange(start, c.change);
+      if (c.deniedPath === undefined) {
+        expect(result).toEqual({ ok: true, value: undefined });
+        return;
+      }
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.code).toBe('PERMISSION_DENIED');
+      expect(result.error.details).toMatchObject({ path: c.deniedPath, verb: c.verb });
+    });
+  }
+
+  it("answers a change that does not apply with apply's error, not a permission", () => {
+    const edit = change((b) => b.edit('src/a.ts', [insert(1, 'y')]));
+    const gone = change((b) => b.delete('src'));
+    const after = applyWorkspaceChange(start, gone);
+    if (!after.ok) throw after.error;
+    const moved = change((b) => b.move('src/a.ts', 'docs/a.ts'));
+    expect(caps('write:**').checkChange(after.value, edit)).toEqual({ ok: true, value: undefined });
+    const result = caps('create:**', 'delete:**').checkChange(after.value, moved);
+    expect(result.ok || result.error.code).toBe('NOT_FOUND');
   });
 });

@@ -514,12 +514,13 @@ export function authorize(
   state: Workspace,
   change: WorkspaceChange,
 ): Result<void> {
-  const touched = touchedPathsOfApplied(state, change);
-  // The sequencer applied the change before asking, so the walk does not fail; if it ever did,
-  // its error refuses the change rather than throwing in the request path.
-  if (!touched.ok) return touched;
-  const allowed = caps.checkAll(touched.value.map((t) => ({ verb: t.access, path: t.path })));
+  // The sequencer applied the change before asking, so the walk of its paths does not fail; if
+  // it ever did, its error refuses the change rather than throwing in the request path.
+  const allowed = caps.checkChange(state, change);
   if (allowed.ok) return allowed;
+  // Refusals are rare: the paths are walked a second time only to word this one.
+  const touched = touchedPathsOfApplied(state, change);
+  if (!touched.ok) return touched;
   return err(concealDenial(caps, state, change, touched.value, allowed.error));
 }
 
