@@ -27,6 +27,6 @@ const tooBig = decodeMessage(frame, { maxFrameBytes: 64 });
 if (!tooBig.ok) console.log(tooBig.error.details); // { limit: 'maxFrameBytes', value: 64, actual: 77 }
 
 // Version negotiation: a newer minor is accepted, another major refused, naming both versions.
-console.log(negotiateVersion([1, 3])); // { ok: true, value: [ 1, 0 ] }
+console.log(negotiateVersion([1, 3])); // { ok: true, value: [ 1, 1 ] }
 const v2 = negotiateVersion([2, 0]);
-if (!v2.ok) console.log(v2.error.message); // The client speaks protocol 2.0 but the server speaks 1.0; different major versions cannot talk. Upgrade the server.
+if (!v2.ok) console.log(v2.error.message); // The client speaks protocol 2.0 but the server speaks 1.1; different major versions cannot talk. Upgrade the server.

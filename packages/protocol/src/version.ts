@@ -3,8 +3,11 @@ import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 /** A protocol version, `[major, minor]`. A new minor only adds; a new major may break. */
 export type ProtocolVersion = readonly [major: number, minor: number];
 
-/** The protocol version this package speaks: 1.0. */
-export const PROTOCOL_VERSION: ProtocolVersion = Object.freeze([1, 0] as const);
+/**
+ * The protocol version this package speaks: 1.1. 1.1 added the Welcome's `scopes` and its limits
+ * `maxNameBytes` and `maxPathDepth`.
+ */
+export const PROTOCOL_VERSION: ProtocolVersion = Object.freeze([1, 1] as const);
 
 /** `"1.0"` for `[1, 0]`. */
 export function formatVersion(version: ProtocolVersion): string {

@@ -10,8 +10,8 @@ import {
 import { describe, expect, it } from 'vitest';
 
 describe('negotiateVersion', () => {
-  it('speaks 1.0', () => {
-    expect(formatVersion(PROTOCOL_VERSION)).toBe('1.0');
+  it('speaks 1.1', () => {
+    expect(formatVersion(PROTOCOL_VERSION)).toBe('1.1');
   });
 
   it('accepts the same major, using the lower minor', () => {

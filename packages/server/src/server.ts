@@ -136,6 +136,8 @@ export class DistSpaceServer {
         maxOpsPerChange: this.limits.maxChangeOps,
         maxFileSize: this.limits.maxFileLength,
         maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
+        maxNameBytes: this.protocolLimits.maxNameBytes,
+        maxPathDepth: this.protocolLimits.maxPathDepth,
         maxPresenceStateBytes: this.limits.maxPresenceStateBytes,
         // An unlimited rate (Infinity switches the check off) is told by leaving the field out:
         // the wire takes whole numbers only, and a Welcome with Infinity would not decode.

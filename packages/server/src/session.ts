@@ -321,6 +321,7 @@ export class Session implements Member {
       subject: principal.subject,
       heartbeatMs: this.ctx.heartbeatMs,
       limits: this.ctx.wireLimits,
+      scopes: caps.toStrings(),
     });
   }
 

@@ -1,6 +1,11 @@
 import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { insert } from '@dist-space/ot-core';
-import { MESSAGE_TYPES, type MessageOf } from '@dist-space/protocol';
+import {
+  formatVersion,
+  MESSAGE_TYPES,
+  type MessageOf,
+  PROTOCOL_VERSION,
+} from '@dist-space/protocol';
 import { encode } from '@msgpack/msgpack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, edit, startTestServer, TestClient, type TestServer } from './support/harness.js';
@@ -106,8 +111,8 @@ describe('bad input on a live server', () => {
     c.send({ type: 'Hello', version: [9, 0], positionEncoding: 'utf-16', clientId: 'future' });
     const refused = await c.next('Refused');
     expect(refused.error.message).toContain('9.0');
-    expect(refused.error.message).toContain('1.0');
-    expect(refused.serverVersion).toEqual([1, 0]);
+    expect(refused.error.message).toContain(formatVersion(PROTOCOL_VERSION));
+    expect(refused.serverVersion).toEqual(PROTOCOL_VERSION);
   });
 
   it('rejects ops out of range, or on files that do not exist, with nothing applied', async () => {

@@ -231,6 +231,15 @@ describe('permissions on a live server', () => {
     }
   });
 
+  it("states the session's scopes and name limits in its Welcome, aliases expanded", async () => {
+    const c = await TestClient.connect(s);
+    const welcome = await c.hello(
+      await token('w', ['READ_ONLY', 'EDIT_FILE:src/**', '!write:src/gen/**', 'admin']),
+    );
+    expect(welcome.scopes).toEqual(['read:**', 'write:src/**', '!write:src/gen/**', 'admin']);
+    expect(welcome.limits).toMatchObject({ maxNameBytes: 255, maxPathDepth: 64 });
+  });
+
   it('refuses an expired token, and a workspace the token does not list', async () => {
     const expired = await TestClient.connect(s);
     expired.send({

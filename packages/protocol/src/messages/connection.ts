@@ -1,5 +1,5 @@
 import { type ErrorPayload, errorPayloadField } from '../error-payload.js';
-import { optional, pair, record } from '../fields/composites.js';
+import { arrayOf, optional, pair, record } from '../fields/composites.js';
 import type { FieldCodec } from '../fields/field-codec.js';
 import { clientIdField, sessionIdField, subjectField } from '../fields/identifiers.js';
 import { literal, positiveInt, text, uint } from '../fields/scalars.js';
@@ -41,6 +41,10 @@ export interface ServerLimits {
   readonly maxPresenceStateBytes: number;
   /** Most messages per second the server accepts from one connection; absent when unlimited. */
   readonly maxMessagesPerSecond?: number;
+  /** Most UTF-8 bytes in one file or directory name (since 1.1). */
+  readonly maxNameBytes?: number;
+  /** Most segments in a path: the depth of the node it names (since 1.1). */
+  readonly maxPathDepth?: number;
 }
 
 const serverLimitsField = record<ServerLimits>({
@@ -50,7 +54,12 @@ const serverLimitsField = record<ServerLimits>({
   maxPathBytes: positiveInt,
   maxPresenceStateBytes: positiveInt,
   maxMessagesPerSecond: optional(positiveInt),
+  maxNameBytes: optional(positiveInt),
+  maxPathDepth: optional(positiveInt),
 });
+
+/** Longest scope the Welcome carries: a verb, a deny mark and a glob of 1,024 characters. */
+const MAX_SCOPE_LENGTH = 1_100;
 
 /** The server's answer to an accepted Hello. */
 export interface Welcome {
@@ -67,6 +76,14 @@ export interface Welcome {
   readonly heartbeatMs: number;
   /** What the server enforces. */
   readonly limits: ServerLimits;
+  /**
+   * What this session may do inside the workspaces it opens, as scope strings (DESIGN.md 3.10,
+   * aliases expanded: `read:src/**`, `!write:src/secret/**`, `admin`), so that a client can
+   * refuse what the server would refuse before it shows or sends it, and an editor can show what
+   * is read-only (since 1.1; absent from 1.0 servers). The server checks every change whatever
+   * the client concluded.
+   */
+  readonly scopes?: readonly string[];
 }
 
 /** The server's answer to a refused Hello; the server closes the connection after sending it. */
@@ -124,6 +141,7 @@ export const CONNECTION_MESSAGES = {
     subject: subjectField,
     heartbeatMs: positiveInt,
     limits: serverLimitsField,
+    scopes: optional(arrayOf(text(1, MAX_SCOPE_LENGTH))),
   }),
   Refused: defineMessage<Refused>(3, 'Refused', 'server-to-client', {
     error: errorPayloadField,

@@ -133,33 +133,49 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Me
     },
     { requiredKeys: ['type', 'version', 'positionEncoding', 'clientId'] },
   ),
-  Welcome: fc.record({
-    type: fc.constant('Welcome'),
-    version,
-    sessionId,
-    clientId,
-    subject,
-    heartbeatMs: positive,
-    limits: fc.record(
-      {
-        maxFrameBytes: positive,
-        maxOpsPerChange: positive,
-        maxFileSize: positive,
-        maxPathBytes: positive,
-        maxPresenceStateBytes: positive,
-        maxMessagesPerSecond: positive,
-      },
-      {
-        requiredKeys: [
-          'maxFrameBytes',
-          'maxOpsPerChange',
-          'maxFileSize',
-          'maxPathBytes',
-          'maxPresenceStateBytes',
-        ],
-      },
-    ),
-  }),
+  Welcome: fc.record(
+    {
+      type: fc.constant('Welcome'),
+      version,
+      sessionId,
+      clientId,
+      subject,
+      heartbeatMs: positive,
+      scopes: fc.array(fc.string({ minLength: 1, maxLength: 40 }), { maxLength: 6 }),
+      limits: fc.record(
+        {
+          maxFrameBytes: positive,
+          maxOpsPerChange: positive,
+          maxFileSize: positive,
+          maxPathBytes: positive,
+          maxPresenceStateBytes: positive,
+          maxMessagesPerSecond: positive,
+          maxNameBytes: positive,
+          maxPathDepth: positive,
+        },
+        {
+          requiredKeys: [
+            'maxFrameBytes',
+            'maxOpsPerChange',
+            'maxFileSize',
+            'maxPathBytes',
+            'maxPresenceStateBytes',
+          ],
+        },
+      ),
+    },
+    {
+      requiredKeys: [
+        'type',
+        'version',
+        'sessionId',
+        'clientId',
+        'subject',
+        'heartbeatMs',
+        'limits',
+      ],
+    },
+  ),
   Refused: fc.record({ type: fc.constant('Refused'), error: errorPayload, serverVersion: version }),
   Open: fc.record(
     { type: fc.constant('Open'), requestId: uint, workspace, create: fc.boolean() },

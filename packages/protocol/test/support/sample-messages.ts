@@ -74,7 +74,7 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
   },
   Welcome: {
     type: 'Welcome',
-    version: [1, 0],
+    version: [1, 1],
     sessionId: 's-0f9c2b',
     clientId: 'alice-laptop_7f3a',
     subject: 'alice@example.com',
@@ -86,7 +86,10 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
       maxPathBytes: 4_096,
       maxPresenceStateBytes: 4_096,
       maxMessagesPerSecond: 200,
+      maxNameBytes: 255,
+      maxPathDepth: 64,
     },
+    scopes: ['read:**', 'write:src/**', '!write:src/generated/**'],
   },
   Refused: {
     type: 'Refused',
