@@ -1,4 +1,5 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
+import { Capabilities } from '@dist-space/permissions';
 import {
   DEFAULT_PROTOCOL_LIMITS,
   decodeMessage,
@@ -15,7 +16,7 @@ import {
   connectWebSocket,
   type WebSocketConstructorLike,
 } from '@dist-space/transport-adapters';
-import type { Workspace } from '@dist-space/vfs-workspace';
+import type { PathLimits, Workspace } from '@dist-space/vfs-workspace';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import { Emitter } from './emitter.js';
 import './errors.js';
@@ -105,6 +106,10 @@ export class Client extends Emitter<ClientEvents> {
   /** The server's ops-per-change limit, from its Welcome: bigger buffers go out in parts. */
   private maxOpsPerChange = Number.POSITIVE_INFINITY;
   private maxFileSize = Number.POSITIVE_INFINITY;
+  /** The server's limits on names and paths, from its Welcome (vfs-workspace's defaults before). */
+  private pathLimits: PathLimits = {};
+  /** The session's scopes, from the Welcome; undefined when it had none (or none we can read). */
+  private capabilities: Capabilities | undefined;
   /** The largest frame both ends take (the Welcome's and the connection's): the same for size. */
   private maxFrameBytes = Number.POSITIVE_INFINITY;
   /** What the client accepts from the server: the defaults, widened to what its Welcome says. */
@@ -167,6 +172,16 @@ export class Client extends Emitter<ClientEvents> {
   /** Who the server says this client is (the token's subject). */
   get subject(): string {
     return this.subjectValue;
+  }
+
+  /**
+   * The session's scopes as the server stated them in its Welcome (`read:**`,
+   * `!write:secret/**`, ...), or undefined when it did not (a 1.0 server) or stated one this
+   * client cannot read. Changes they forbid are refused before they are applied or sent; see
+   * {@link WorkspaceHandle.allows}.
+   */
+  get scopes(): readonly string[] | undefined {
+    return this.capabilities?.toStrings();
   }
 
   /** The server's id for the current session. */
@@ -272,6 +287,12 @@ export class Client extends Emitter<ClientEvents> {
       },
       get maxFileSize() {
         return client.maxFileSize;
+      },
+      get pathLimits() {
+        return client.pathLimits;
+      },
+      get capabilities() {
+        return client.capabilities;
       },
       get maxTextPerChange() {
         return textPerFrame(client.maxFrameBytes);
@@ -427,6 +448,8 @@ export class Client extends Emitter<ClientEvents> {
     this.subjectValue = reply.value.subject;
     this.maxOpsPerChange = reply.value.limits.maxOpsPerChange;
     this.maxFileSize = reply.value.limits.maxFileSize;
+    this.pathLimits = pathLimitsFrom(reply.value.limits);
+    this.capabilities = capabilitiesFrom(reply.value.scopes);
     this.maxFrameBytes = Math.min(reply.value.limits.maxFrameBytes, conn.maxFrameSize);
     this.decodeLimits = acceptedFrom(reply.value.limits);
     this.sessionIdValue = reply.value.sessionId;
@@ -617,6 +640,26 @@ function textPerFrame(maxFrameBytes: number): number {
   // take the default's.
   const bytes = Math.min(maxFrameBytes, DEFAULT_PROTOCOL_LIMITS.maxStringBytes);
   return Math.max(64, Math.floor(bytes / 4));
+}
+
+/** The Welcome's limits on names and paths, as vfs-workspace's builder takes them. */
+function pathLimitsFrom(limits: MessageOf<'Welcome'>['limits']): PathLimits {
+  return {
+    maxPathBytes: limits.maxPathBytes,
+    ...(limits.maxNameBytes === undefined ? {} : { maxSegmentBytes: limits.maxNameBytes }),
+    ...(limits.maxPathDepth === undefined ? {} : { maxDepth: limits.maxPathDepth }),
+  };
+}
+
+/**
+ * The Welcome's scopes, parsed; undefined when there are none, or when one does not parse (a
+ * newer server's grammar): the server checks every change anyway, and a check by a grammar
+ * misread would refuse what the server allows.
+ */
+function capabilitiesFrom(scopes: readonly string[] | undefined): Capabilities | undefined {
+  if (scopes === undefined) return undefined;
+  const parsed = Capabilities.parse(scopes);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /**

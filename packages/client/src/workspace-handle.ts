@@ -7,6 +7,7 @@ import {
   type Selection,
   type Text,
 } from '@dist-space/ot-core';
+import type { Capabilities, Verb } from '@dist-space/permissions';
 import { errorFromPayload, type MessageOf } from '@dist-space/protocol';
 import {
   applyWorkspaceChange,
@@ -14,6 +15,7 @@ import {
   countChangeOps,
   invertWorkspaceChange,
   type NodeId,
+  type PathLimits,
   type TransformNote,
   type Workspace,
   type WorkspaceChange,
@@ -66,7 +68,11 @@ export interface WorkspaceEvents {
     readonly sessionId: string;
     readonly peer: PeerPresence | undefined;
   }) => void;
-  /** The server refused one of our changes; it was rolled back here. */
+  /**
+   * The server refused one of our changes, or this client did before sending it because the
+   * session's scopes forbid it (`PERMISSION_DENIED`: an undo, a rebase or a rollback made ops the
+   * session may not make); it was rolled back here.
+   */
   rejected: (event: { readonly error: DistSpaceError; readonly change: WorkspaceChange }) => void;
   /** Concurrent changes renamed or dropped some of our pending ops. */
   altered: (event: { readonly notes: readonly TransformNote[] }) => void;
@@ -145,6 +151,10 @@ export interface HandleLink {
   readonly maxTextPerChange: number;
   /** The most code units a file may hold on the server (its Welcome's `limits.maxFileSize`). */
   readonly maxFileSize: number;
+  /** The server's limits on names and paths (its Welcome's), for the paths given to edits. */
+  readonly pathLimits: PathLimits;
+  /** The session's scopes (its Welcome's `scopes`); undefined when the server did not say. */
+  readonly capabilities: Capabilities | undefined;
   /** Sends a Submit; the transport's `LIMIT_EXCEEDED` when its frame is too large to send. */
   submit(message: MessageOf<'Submit'>): DistSpaceError | undefined;
   /** Closes this handle (leave). */
@@ -248,6 +258,16 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return this.sync.revision;
   }
 
+  /**
+   * Whether this session may `verb` (`read`, `write`, `create`, `delete`) the path, by the scopes
+   * the server stated in its Welcome: for an editor to show a file read-only, say. True when the
+   * server did not state them (a 1.0 server), as it then decides alone. A rename needs `delete`
+   * on the old path and `create` on the new one.
+   */
+  allows(verb: Verb, path: string): boolean {
+    return this.link.capabilities?.allows(verb, path) ?? true;
+  }
+
   /** Changes not yet acknowledged (0, 1 or 2: the one in flight and the buffer). */
   get pendingCount(): number {
     return this.sync.pendingCount;
@@ -349,7 +369,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     if (this.closed) {
       return err(new DistSpaceError('NOT_OPEN', `Workspace '${this.id}' is closed.`));
     }
-    return ok(new ChangeBuilder(this.state, this.newNodeId));
+    return ok(new ChangeBuilder(this.state, this.newNodeId, this.link.pathLimits));
   }
 
   /**
@@ -361,6 +381,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const change = builder.change;
     if (change.length === 0) return ok(undefined);
     // Refused here rather than shown and then rolled back when the server refuses it.
+    const denied = this.deniedByScopes(this.state, change);
+    if (denied) return err(denied);
     const tooLarge = fileTooLarge(change, builder.workspace, this.link.maxFileSize);
     if (tooLarge) return err(tooLarge);
     this.applyLocal(change, 'edit', builder.workspace);
@@ -666,6 +688,17 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.emit('presence', { sessionId: peer.sessionId, peer });
   }
 
+  /**
+   * `PERMISSION_DENIED` when the session's scopes forbid `change` on `state`, as the server
+   * would answer it; undefined when they allow it, or are not known (the server decides then).
+   */
+  private deniedByScopes(state: Workspace, change: WorkspaceChange): DistSpaceError | undefined {
+    const allowed = this.link.capabilities?.checkChange(state, change);
+    return allowed?.ok === false && allowed.error.code === 'PERMISSION_DENIED'
+      ? allowed.error
+      : undefined;
+  }
+
   /** Sends the next change if none is in flight. */
   private flush(): void {
     if (!this.link.connected || this.holding) return;
@@ -673,6 +706,16 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     for (;;) {
       const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
       if (!next) return;
+      // What the scopes forbid is refused here, never sent: an undo, a rebase or the rollback of
+      // a refused change can make such ops (a rollback transformed past a buffered directory
+      // delete moves others' new files out of it), and sending them would only earn a Reject
+      // whose rollback can make more of them.
+      const denied = this.deniedByScopes(this.sync.confirmed, next.change);
+      if (denied) {
+        this.nextSeq++;
+        this.refuseLater(next.seq, denied);
+        return;
+      }
       const refused = this.link.submit(this.submitMessage(next.seq, next.change));
       const weight = countChangeOps(next.change);
       if (refused && weight > 1) {
@@ -686,9 +729,18 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       // children's deletes first (in halves, if need be), then the empty directory's.
       if (refused && this.sync.unsendExpanded(deleteChildrenFirst)) continue;
       this.nextSeq++;
-      if (refused) queueMicrotask(() => this.onReject(next.seq, refused));
+      if (refused) this.refuseLater(next.seq, refused);
       return;
     }
+  }
+
+  /**
+   * Answers a change that never left as the server would have: refused. In a later task, not a
+   * microtask, since this may run inside an open, before its caller has the handle and has had a
+   * chance to listen for the `rejected` event.
+   */
+  private refuseLater(seq: number, error: DistSpaceError): void {
+    setTimeout(() => this.onReject(seq, error), 0);
   }
 
   /** Whether `change` weighs more than the server takes in one change, and can be cut. */
@@ -709,7 +761,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const refused = this.link.submit(this.submitMessage(seq, change));
     // Too large for one frame now (transforms grew it): it cannot leave, and waiting for its
     // answer would wait for ever; refuse it here as the server would.
-    if (refused) queueMicrotask(() => this.onReject(seq, refused));
+    if (refused) this.refuseLater(seq, refused);
   }
 
   private submitMessage(seq: number, change: WorkspaceChange): MessageOf<'Submit'> {

@@ -25,6 +25,18 @@ async function client(subject: string, options: Parameters<typeof connect>[2] = 
   return c;
 }
 
+/** Counts the Submits a client hands to its connection from now on. */
+function countSubmits(c: Client): () => number {
+  const inner = c as unknown as { sendSubmit(message: unknown): unknown };
+  const send = inner.sendSubmit.bind(c);
+  let count = 0;
+  inner.sendSubmit = (message) => {
+    count++;
+    return send(message);
+  };
+  return () => count;
+}
+
 const same = (
   a: { state: Parameters<typeof workspaceToWire>[0] },
   b: { state: Parameters<typeof workspaceToWire>[0] },
@@ -342,43 +354,113 @@ describe('Client', () => {
     expect(rejected).toEqual([]);
   });
 
-  it('rolls back a change the server cannot even read, and carries on', async () => {
-    // The operator allows shorter names than the client's defaults: the server's decoder
-    // refuses the create before anything else looks at it.
+  it('refuses at once a name longer than the server takes (its Welcome says), and carries on', async () => {
+    // The operator allows shorter names than the client's defaults: a 1.0 server's decoder
+    // refused such a create, and the client rolled it back; the Welcome now states the limit.
     server = await startTestServer({ protocol: { maxNameBytes: 8 } });
     const alice = await (await client('alice')).open('w', { create: true });
-    const rejected = new Promise<string>((resolve) =>
-      alice.on('rejected', (e) => resolve(e.error.code)),
-    );
-    must(alice.createFile('a-rather-long-name.txt', 'lost'));
-    expect(await rejected).toBe('LIMIT_EXCEEDED');
-    await alice.whenSynced();
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    const long = alice.createFile('a-rather-long-name.txt', 'lost');
+    expect(!long.ok && long.error.code).toBe('INVALID_PATH');
+    expect(!long.ok && long.error.details).toMatchObject({ limit: 8 });
     expect(alice.state.resolve('a-rather-long-name.txt').ok).toBe(false);
     must(alice.createFile('ok.txt', 'kept'));
     await alice.whenSynced();
     const bob = await (await client('bob')).open('w');
     expect(textOf(bob, 'ok.txt')).toBe('kept');
+    expect(rejected).toEqual([]);
   });
 
-  it('rolls back a rejected change, transformed past what came after, and reports the error', async () => {
+  it('refuses at once what its scopes forbid, applying and sending nothing of it', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
     must(admin.createDir('locked'));
     must(admin.createFile('open.txt', 'hello'));
     await admin.whenSynced();
-    const limited = await (
-      await client('guest', { scopes: ['read:**', 'write:open.txt', 'create:open.txt'] })
-    ).open('w');
-    const rejected = new Promise<string>((resolve) =>
-      limited.on('rejected', (e) => resolve(e.error.code)),
-    );
-    must(limited.createFile('locked/secret.txt', 'nope'));
+    const scopes = ['read:**', 'write:open.txt', 'create:open.txt', '!write:locked/**'];
+    const guest = await client('guest', { scopes });
+    expect(guest.scopes).toEqual(scopes);
+    const submits = countSubmits(guest);
+    const limited = await guest.open('w');
+    const rejected: string[] = [];
+    limited.on('rejected', (e) => rejected.push(e.error.code));
+    expect(limited.allows('write', 'open.txt')).toBe(true);
+    expect(limited.allows('create', 'locked/secret.txt')).toBe(false);
+    expect(limited.allows('delete', 'open.txt')).toBe(false);
+    const secret = limited.createFile('locked/secret.txt', 'nope');
+    expect(!secret.ok && secret.error.code).toBe('PERMISSION_DENIED');
+    expect(!secret.ok && secret.error.details).toMatchObject({
+      verb: 'create',
+      path: 'locked/secret.txt',
+    });
+    const gone = limited.remove('open.txt');
+    expect(!gone.ok && gone.error.code).toBe('PERMISSION_DENIED');
+    expect(submits()).toBe(0);
     must(limited.insert('open.txt', 5, '!'));
-    expect(await rejected).toBe('PERMISSION_DENIED');
     await limited.whenSynced();
-    expect(limited.state.resolve('locked/secret.txt').ok).toBe(false);
     await until(() => admin.revision === limited.revision, 'same revision');
-    expect(textOf(limited, 'open.txt')).toBe('hello!');
+    expect(limited.state.resolve('locked/secret.txt').ok).toBe(false);
+    expect(textOf(admin, 'open.txt')).toBe('hello!');
+    expect(same(admin, limited)).toBe(true);
+    expect(submits()).toBe(1);
+    expect(rejected).toEqual([]);
+  });
+
+  it('takes back, without sending it, an undo its scopes forbid', async () => {
+    server = await startTestServer();
+    const admin = await (await client('root')).open('w', { create: true });
+    must(admin.createDir('notes'));
+    await admin.whenSynced();
+    // May create and write notes, never delete them.
+    const guest = await client('guest', {
+      scopes: ['read:**', 'create:notes/**', 'write:notes/**'],
+    });
+    const submits = countSubmits(guest);
+    const limited = await guest.open('w');
+    must(limited.createFile('notes/n.txt', 'kept'));
+    await limited.whenSynced();
+    expect(submits()).toBe(1);
+    const rejected: Array<{ code: string; message: string }> = [];
+    limited.on('rejected', (e) => rejected.push({ code: e.error.code, message: e.error.message }));
+    // Undoing the create deletes the file: shown at once, then refused before it leaves.
+    expect(limited.undo()).toBe(true);
+    await limited.whenSynced();
+    expect(rejected).toEqual([
+      { code: 'PERMISSION_DENIED', message: expect.stringContaining("delete on 'notes/n.txt'") },
+    ]);
+    expect(textOf(limited, 'notes/n.txt')).toBe('kept');
+    expect(submits()).toBe(1);
+    await until(() => admin.revision === limited.revision, 'same revision');
+    expect(same(admin, limited)).toBe(true);
+  });
+
+  it('refuses before sending an edit that a concurrent move took out of its scopes', async () => {
+    server = await startTestServer();
+    const admin = await (await client('root')).open('w', { create: true });
+    must(admin.createDir('open'));
+    must(admin.createFile('open/f.txt', 'text'));
+    await admin.whenSynced();
+    const store = new KeyedStore();
+    const scopes = ['read:**', 'write:open/**'];
+    const first = await client('guest', { scopes, storage: store });
+    const offline = await first.open('w');
+    await goOffline(first);
+    must(offline.insert('open/f.txt', 4, '!')); // allowed where the file is now
+    await (offline as unknown as { saved(): Promise<void> }).saved();
+    await first.close();
+    // Meanwhile the directory moves where the guest may not write.
+    must(admin.rename('open', 'archive'));
+    await admin.whenSynced();
+    const again = await client('guest', { scopes, storage: store });
+    const submits = countSubmits(again);
+    const limited = await again.open('w');
+    const rejected: string[] = [];
+    limited.on('rejected', (e) => rejected.push(e.error.code));
+    await limited.whenSynced();
+    expect(rejected).toEqual(['PERMISSION_DENIED']);
+    expect(submits()).toBe(0);
+    expect(textOf(limited, 'archive/f.txt')).toBe('text');
     expect(same(admin, limited)).toBe(true);
   });
 
