@@ -31,10 +31,20 @@ type Action =
   | { kind: 'pause' };
 
 const NAMES = ['a', 'b', 'c.txt', 'd.md'];
-// Clients 0 to 2 may do anything; client 3 (the viewer) may read and write only under `a/`.
+// Clients 0 to 2 may do anything; client 3 (the viewer) may read and write only under `a/`,
+// never type into a `d.md` nor delete (or move away) `a/b`. It refuses what its scopes forbid
+// before sending it, so those denies exercise the client's own refusals: an edit, an undo, a
+// rollback's or a rebase's ops, an edit a concurrent rename carried into a `d.md`.
 const client = fc.nat(3);
 const VIEWER = 3;
-const VIEWER_SCOPES = ['read:a/**', 'write:a/**', 'create:a/**', 'delete:a/**'];
+const VIEWER_SCOPES = [
+  'read:a/**',
+  'write:a/**',
+  'create:a/**',
+  'delete:a/**',
+  '!write:**/d.md',
+  '!delete:a/b',
+];
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 6,
