@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+/** The verbs of a scope, for {@link WorkspaceHandle.allows}. */
+export type { Verb } from '@dist-space/permissions';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
 export {
   Client,

@@ -737,10 +737,13 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /**
    * Answers a change that never left as the server would have: refused. In a later task, not a
    * microtask, since this may run inside an open, before its caller has the handle and has had a
-   * chance to listen for the `rejected` event.
+   * chance to listen for the `rejected` event. A handle closed meanwhile keeps the change in its
+   * saved state, as in flight: the next open sends it, and the server answers.
    */
   private refuseLater(seq: number, error: DistSpaceError): void {
-    setTimeout(() => this.onReject(seq, error), 0);
+    setTimeout(() => {
+      if (!this.closed) this.onReject(seq, error);
+    }, 0);
   }
 
   /** Whether `change` weighs more than the server takes in one change, and can be cut. */
