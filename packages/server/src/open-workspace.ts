@@ -3,7 +3,14 @@ import { type AlteredOp, encodeMessage, type Message } from '@dist-space/protoco
 import type { TransformNote, Workspace, WorkspaceChange } from '@dist-space/vfs-workspace';
 import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
-import { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
+import {
+  hasTreeOp,
+  hidesPartOf,
+  projectChange,
+  projectWorkspace,
+  statesOf,
+  type Visibility,
+} from './projection.js';
 import { RateMeter } from './rate-meter.js';
 import { type SequencedChange, type SequencerLog, WorkspaceSequencer } from './sequencer.js';
 
@@ -111,7 +118,12 @@ export class OpenWorkspace {
     this.commits.record();
     this.lastActivity = entry.time;
     this.presence.transform(entry.change, (id) => after.node(id)?.kind === 'file');
+    // The states the change passes through, for projections: worked out once, when needed.
     let states: Workspace[] | undefined;
+    const passage = (): Workspace[] => {
+      states ??= statesOf(before, entry.change);
+      return states;
+    };
     // Every member that sees the whole workspace gets the same Broadcast: encode it once.
     let whole: Uint8Array | undefined;
     const ack: Message = {
@@ -125,8 +137,14 @@ export class OpenWorkspace {
     for (const member of this.members.values()) {
       if (member === origin) {
         // A filtered view cannot always predict how the server transformed its change against
-        // what it does not see; after a change crossed tree ops, the current state settles it.
-        if (member.visibility !== null && (crossedTreeOps || notes.length > 0))
+        // what it does not see, nor that its own change took something out of its sight; after
+        // such a change, the current state settles it.
+        if (
+          member.visibility !== null &&
+          (crossedTreeOps ||
+            notes.length > 0 ||
+            (hasTreeOp(entry.change) && hidesPartOf(entry.change, passage(), member.visibility)))
+        )
           member.resync?.(this, entry.seq);
         member.send(ack);
         acked = true;
@@ -137,8 +155,9 @@ export class OpenWorkspace {
         member.sendFrame(whole);
         continue;
       }
-      states ??= statesOf(before, entry.change);
-      member.send(this.broadcastOf(entry, projectChange(entry.change, states, member.visibility)));
+      member.send(
+        this.broadcastOf(entry, projectChange(entry.change, passage(), member.visibility)),
+      );
     }
     // A session that left the workspace while its change was being committed still gets the
     // change's one answer: the protocol promises an Ack or a Reject for every Submit.

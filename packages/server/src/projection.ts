@@ -210,3 +210,32 @@ export function projectChange(
   }
   return out;
 }
+
+/** True when a change has an op other than an edit. */
+export function hasTreeOp(change: WorkspaceChange): boolean {
+  for (const op of change) if (op.type !== 'edit') return true;
+  return false;
+}
+
+/**
+ * True when a session with `visibility` that made `change` (from `states[0]` on, see
+ * {@link statesOf}) on what it sees would not see the result it made: the change created, moved
+ * or renamed a node out of its sight (a file it may create but not read, say), or a move changed
+ * what it sees beneath the node. Its state then differs from what the server would serve it, and
+ * only a snapshot settles that. Edits never do (an edit of a node the session cannot see is
+ * refused), nor does a delete that also took nodes the session never saw.
+ */
+export function hidesPartOf(
+  change: WorkspaceChange,
+  states: readonly Workspace[],
+  visibility: Visibility,
+): boolean {
+  if (!hasTreeOp(change)) return false;
+  const seen = projectChange(change, states, visibility);
+  if (seen.length !== change.length) return true;
+  // A delete is projected afresh (without what the session never saw), and hides nothing.
+  return seen.some((op, i) => {
+    const made = change[i]!;
+    return op !== made && !(op.type === 'delete' && made.type === 'delete' && op.id === made.id);
+  });
+}

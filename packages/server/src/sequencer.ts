@@ -10,6 +10,7 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import './errors.js';
+import { hasTreeOp } from './projection.js';
 
 /** One change as the sequencer put it in the workspace's order. */
 export interface SequencedChange {
@@ -133,11 +134,6 @@ interface Pending {
 /** A submit the sequencer has put in order (or answered): its outcome, once durable. */
 interface Sequenced {
   readonly outcome: Promise<Result<SubmitOutcome>>;
-}
-
-function hasTreeOp(change: WorkspaceChange): boolean {
-  for (const op of change) if (op.type !== 'edit') return true;
-  return false;
 }
 
 /**

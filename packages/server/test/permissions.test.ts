@@ -413,6 +413,31 @@ describe('permissions on a live server', () => {
     const presence = await c.next('Presence');
     expect(Object.keys(presence.files)).toEqual([aId.value.id]);
   });
+  it('sends a filtered view the state before the Ack of its change that took something out of its sight', async () => {
+    // May create and rename in src, never read a .pem: what it makes there vanishes from its view.
+    const scopes = ['read:src/**', 'create:src/**', 'delete:src/**', '!read:**/*.pem'];
+    const { c, revision, state } = await as(scopes, 'hider');
+    const made = build(state, 'hider', (b) => void b.createFile('src/new.pem', 'x'));
+    const seq = c.sendSubmit('w', revision, made);
+    const first = await c.next(['Snapshot', 'Ack']);
+    expect(first).toMatchObject({ type: 'Snapshot', requestId: 0, revision: revision + 1 });
+    if (first.type === 'Snapshot') expect(first.state.resolve('src/new.pem').ok).toBe(false);
+    expect(await c.next('Ack')).toMatchObject({ seq, revision: revision + 1 });
+    // A rename out of its sight too; a create it may read needs no snapshot.
+    const renamed = build(
+      first.type === 'Snapshot' ? first.state : state,
+      'hider',
+      (b) => void b.rename('src/a.ts', 'src/a.pem'),
+      10,
+    );
+    const seq2 = c.sendSubmit('w', revision + 1, renamed);
+    expect(await c.next(['Snapshot', 'Ack'])).toMatchObject({ type: 'Snapshot', lastSeq: seq2 });
+    expect(await c.next('Ack')).toMatchObject({ seq: seq2, revision: revision + 2 });
+    const plain = build(state, 'hider', (b) => void b.createFile('src/plain.ts', 'y'), 20);
+    const seq3 = c.sendSubmit('w', revision + 2, plain);
+    expect(await c.next(['Snapshot', 'Ack'])).toMatchObject({ type: 'Ack', seq: seq3 });
+  });
+
   it('sends a filtered view the state before the Ack of its change that crossed tree ops', async () => {
     const { c, revision, state } = await as(['read:src/**', 'write:src/**'], 'settled');
     // Based on `revision`, behind the admin's concurrent rename it cannot see.

@@ -16,7 +16,13 @@ import {
   describeWorkspace,
   wsSeedsArb,
 } from '../../vfs-workspace/test/support/workspace-arbs.js';
-import { projectChange, projectWorkspace, statesOf, type Visibility } from '../src/projection.js';
+import {
+  hidesPartOf,
+  projectChange,
+  projectWorkspace,
+  statesOf,
+  type Visibility,
+} from '../src/projection.js';
 
 // Read scopes over the names the workspace generator uses, so that grants and denies hit often.
 const SCOPE_SETS: readonly string[][] = [
@@ -69,5 +75,35 @@ describe('projection of a change onto what a session may see', () => {
         },
       ),
     );
+  });
+
+  it('never says a change hides nothing from the session that made it when its result differs from what it is served', async () => {
+    let applicable = 0;
+    let differing = 0;
+    await assertInChunks(
+      fc.property(
+        baseSeedsArb,
+        wsSeedsArb(4),
+        fc.constantFrom(...SCOPE_SETS),
+        (baseSeeds, seeds, scopes) => {
+          const base = build(baseSeeds, Workspace.empty, 'base').after;
+          const { change, after } = build(seeds, base, 'c');
+          const visibility = visibilityOf(scopes);
+          // Only a change the session could have made: one that applies to what it sees.
+          const made = applyWorkspaceChange(projectWorkspace(base, visibility), change);
+          if (!made.ok) return;
+          applicable++;
+          const served = describeWorkspace(projectWorkspace(after, visibility)).join('\n');
+          if (describeWorkspace(made.value).join('\n') === served) return;
+          // The session's state is not what the server serves it: it must get a snapshot. (The
+          // converse may err on the safe side: a file created and deleted again out of sight.)
+          differing++;
+          expect(hidesPartOf(change, statesOf(base, change), visibility)).toBe(true);
+        },
+      ),
+    );
+    // The generator must reach such changes, or the property says nothing.
+    expect(applicable).toBeGreaterThan(0);
+    expect(differing).toBeGreaterThan(0);
   });
 });
