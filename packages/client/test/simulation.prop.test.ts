@@ -42,6 +42,7 @@ const VIEWER_SCOPES = [
   'write:a/**',
   'create:a/**',
   'delete:a/**',
+  '!read:**/d.md',
   '!write:**/d.md',
   '!delete:a/b',
 ];
