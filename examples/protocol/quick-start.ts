@@ -22,9 +22,10 @@ if (!truncated.ok) console.log(truncated.error.code); // MALFORMED_FRAME
 const invalid = decodeMessage(encodeMessage({ ...submit, seq: 0 }));
 if (!invalid.ok) console.log(invalid.error.message); // Submit.seq must be an integer >= 1; got the number 0.
 
-// The caller sets the limits: this server takes frames of at most 64 bytes.
+// The caller sets the limits: this server takes frames of at most 64 bytes. The refusal still
+// says whose Submit it was, so that the server can answer it with a Reject of its seq.
 const tooBig = decodeMessage(frame, { maxFrameBytes: 64 });
-if (!tooBig.ok) console.log(tooBig.error.details); // { limit: 'maxFrameBytes', value: 64, actual: 77 }
+if (!tooBig.ok) console.log(JSON.stringify(tooBig.error.details)); // {"limit":"maxFrameBytes","value":64,"actual":77,"type":"Submit","workspace":"notes","seq":7}
 
 // Version negotiation: a newer minor is accepted, another major refused, naming both versions.
 console.log(negotiateVersion([1, 3])); // { ok: true, value: [ 1, 1 ] }

@@ -3,6 +3,7 @@ import { malformedFrame } from './errors.js';
 import { readFieldsInto, writeFields } from './fields/composites.js';
 import { describeValue, isMap, ReadContext } from './fields/field-codec.js';
 import { decodeFrameValue, encodeValue } from './frame-codec.js';
+import { peekFrameAddress } from './frame-peek.js';
 import { DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits, resolveProtocolLimits } from './limits.js';
 import type { MessageSpec } from './message-spec.js';
 import { MESSAGE_TYPES, type Message, messageTypeById } from './message-types.js';
@@ -64,8 +65,23 @@ export function decodeMessage(
 ): Result<Message> {
   const resolved = resolveProtocolLimits(limits);
   const frame = decodeFrameValue(bytes, resolved);
-  if (!frame.ok) return frame;
+  if (!frame.ok)
+    return frame.error.code === 'LIMIT_EXCEEDED' ? err(addressed(frame.error, bytes)) : frame;
   return readEnvelope(frame.value, resolved);
+}
+
+/**
+ * A frame refused whole for a limit, with what its first fields say of whom it is for
+ * (`details.type`, and `requestId`, `workspace`, `seq` when read), as an invalid payload has
+ * them: a Submit refused so still gets its Reject.
+ */
+function addressed(error: DistSpaceError, bytes: Uint8Array): DistSpaceError {
+  const address = peekFrameAddress(bytes);
+  if (address === undefined) return error;
+  return new DistSpaceError(error.code, error.message, {
+    ...(error.details as Record<string, unknown>),
+    ...address,
+  });
 }
 
 /**

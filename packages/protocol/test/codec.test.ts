@@ -117,7 +117,12 @@ describe('deep nesting', () => {
       30,
       { workspace: 'w', revision: 1, files: {}, state },
     ]);
-    expect(decodeError(bytes).details).toEqual({ limit: 'maxDepth', value: 256 });
+    expect(decodeError(bytes).details).toEqual({
+      limit: 'maxDepth',
+      value: 256,
+      type: 'Presence',
+      workspace: 'w',
+    });
   });
 });
 

@@ -188,6 +188,33 @@ describe('bad input on a live server', () => {
     await bystanderStillWorks();
   });
 
+  it('answers a Submit refused whole for a string over the limit with a Reject for its seq', async () => {
+    // The frame scan refuses such a frame before decoding it; its address is read from its head.
+    const small = await startTestServer({ protocol: { maxStringBytes: 4_096 } });
+    try {
+      const c = await TestClient.session(small, 'paster');
+      const { state, revision } = await c.open('w');
+      expect(
+        await c.submit(
+          'w',
+          revision,
+          build(state, 'paster', (b) => void b.createFile('f', '')),
+        ),
+      ).toMatchObject({ type: 'Ack' });
+      const { state: after } = await c.open('w', false);
+      const seq = c.sendSubmit('w', revision + 1, edit(after, 'f', [insert(0, 'x'.repeat(5_000))]));
+      expect(await c.next(['Reject', 'Error'])).toMatchObject({
+        type: 'Reject',
+        workspace: 'w',
+        seq,
+        error: { code: 'LIMIT_EXCEEDED', details: { limit: 'maxStringBytes', actual: 5_000 } },
+      });
+      expect((await c.open('w', false)).revision).toBe(revision + 1);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('acknowledges a change whose session left the workspace before it was committed', async () => {
     const c = await TestClient.session(s, 'leaver');
     const { state, revision } = await c.open('w', false);
