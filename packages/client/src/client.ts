@@ -112,6 +112,8 @@ export class Client extends Emitter<ClientEvents> {
   private capabilities: Capabilities | undefined;
   /** The largest frame both ends take (the Welcome's and the connection's): the same for size. */
   private maxFrameBytes = Number.POSITIVE_INFINITY;
+  /** The longest string the server reads (its Welcome's; the default before 1.1). */
+  private maxStringBytes = DEFAULT_PROTOCOL_LIMITS.maxStringBytes;
   /** What the client accepts from the server: the defaults, widened to what its Welcome says. */
   private decodeLimits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS;
   private lastReceived = 0;
@@ -295,7 +297,7 @@ export class Client extends Emitter<ClientEvents> {
         return client.capabilities;
       },
       get maxTextPerChange() {
-        return textPerFrame(client.maxFrameBytes);
+        return textPerFrame(client.maxFrameBytes, client.maxStringBytes);
       },
       submit: (message) => this.sendSubmit(message),
       release: (handle) => {
@@ -451,6 +453,8 @@ export class Client extends Emitter<ClientEvents> {
     this.pathLimits = pathLimitsFrom(reply.value.limits);
     this.capabilities = capabilitiesFrom(reply.value.scopes);
     this.maxFrameBytes = Math.min(reply.value.limits.maxFrameBytes, conn.maxFrameSize);
+    this.maxStringBytes =
+      reply.value.limits.maxStringBytes ?? DEFAULT_PROTOCOL_LIMITS.maxStringBytes;
     this.decodeLimits = acceptedFrom(reply.value.limits);
     this.sessionIdValue = reply.value.sessionId;
     this.attempt = 0;
@@ -631,14 +635,13 @@ export class Client extends Emitter<ClientEvents> {
 export type { Workspace };
 
 /**
- * The code units of text one change may carry to fit in a frame of `maxFrameBytes`: a quarter of
- * it, since a code unit takes up to 3 bytes in UTF-8 and the rest leaves room for the ops around
- * the text. At least 64, so that a tiny frame limit still lets text through.
+ * The code units of text one change may carry to fit in a frame of `maxFrameBytes` whose strings
+ * hold at most `maxStringBytes`: a quarter of the smaller, since a code unit takes up to 3 bytes in
+ * UTF-8 and the rest leaves room for the ops around the text. At least 64, so that a tiny frame
+ * limit still lets text through.
  */
-function textPerFrame(maxFrameBytes: number): number {
-  // One string may not pass the server's maxStringBytes either, which Welcome does not state:
-  // take the default's.
-  const bytes = Math.min(maxFrameBytes, DEFAULT_PROTOCOL_LIMITS.maxStringBytes);
+function textPerFrame(maxFrameBytes: number, maxStringBytes: number): number {
+  const bytes = Math.min(maxFrameBytes, maxStringBytes);
   return Math.max(64, Math.floor(bytes / 4));
 }
 

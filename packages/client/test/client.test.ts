@@ -372,6 +372,21 @@ describe('Client', () => {
     expect(rejected).toEqual([]);
   });
 
+  it("sends a paste longer than the server's string limit (its Welcome says) in parts", async () => {
+    // Frames as usual, but strings of at most 4 KiB: a 10,000-character paste must be cut.
+    server = await startTestServer({ protocol: { maxStringBytes: 4_096 } });
+    const alice = await (await client('alice')).open('w', { create: true });
+    const rejected: string[] = [];
+    alice.on('rejected', (e) => rejected.push(e.error.code));
+    must(alice.createFile('f.txt', ''));
+    const paste = 'abcdefghij'.repeat(1_000);
+    must(alice.insert('f.txt', 0, paste));
+    await alice.whenSynced();
+    expect(rejected).toEqual([]);
+    const bob = await (await client('bob')).open('w');
+    expect(textOf(bob, 'f.txt')).toBe(paste);
+  });
+
   it('refuses at once what its scopes forbid, applying and sending nothing of it', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });

@@ -5,7 +5,7 @@ export type ProtocolVersion = readonly [major: number, minor: number];
 
 /**
  * The protocol version this package speaks: 1.1. 1.1 added the Welcome's `scopes` and its limits
- * `maxNameBytes` and `maxPathDepth`.
+ * `maxNameBytes`, `maxPathDepth` and `maxStringBytes`.
  */
 export const PROTOCOL_VERSION: ProtocolVersion = Object.freeze([1, 1] as const);
 

@@ -138,6 +138,7 @@ export class DistSpaceServer {
         maxPathBytes: DEFAULT_PATH_LIMITS.maxPathBytes,
         maxNameBytes: this.protocolLimits.maxNameBytes,
         maxPathDepth: this.protocolLimits.maxPathDepth,
+        maxStringBytes: this.protocolLimits.maxStringBytes,
         maxPresenceStateBytes: this.limits.maxPresenceStateBytes,
         // An unlimited rate (Infinity switches the check off) is told by leaving the field out:
         // the wire takes whole numbers only, and a Welcome with Infinity would not decode.

@@ -45,6 +45,8 @@ export interface ServerLimits {
   readonly maxNameBytes?: number;
   /** Most segments in a path: the depth of the node it names (since 1.1). */
   readonly maxPathDepth?: number;
+  /** Most UTF-8 bytes in one string of a message, such as an inserted text (since 1.1). */
+  readonly maxStringBytes?: number;
 }
 
 const serverLimitsField = record<ServerLimits>({
@@ -56,6 +58,7 @@ const serverLimitsField = record<ServerLimits>({
   maxMessagesPerSecond: optional(positiveInt),
   maxNameBytes: optional(positiveInt),
   maxPathDepth: optional(positiveInt),
+  maxStringBytes: optional(positiveInt),
 });
 
 /** Longest scope the Welcome carries: a verb, a deny mark and a glob of 1,024 characters. */

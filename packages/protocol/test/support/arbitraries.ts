@@ -152,6 +152,7 @@ export const MESSAGE_ARBITRARIES: { readonly [T in MessageType]: fc.Arbitrary<Me
           maxMessagesPerSecond: positive,
           maxNameBytes: positive,
           maxPathDepth: positive,
+          maxStringBytes: positive,
         },
         {
           requiredKeys: [

@@ -88,6 +88,7 @@ export const SAMPLE_MESSAGES: { readonly [T in MessageType]: MessageOf<T> } = {
       maxMessagesPerSecond: 200,
       maxNameBytes: 255,
       maxPathDepth: 64,
+      maxStringBytes: 4_194_304,
     },
     scopes: ['read:**', 'write:src/**', '!write:src/generated/**'],
   },
