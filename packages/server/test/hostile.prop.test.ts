@@ -61,6 +61,10 @@ type Draft =
   | { op: 'move'; node: number; parent: number; name: number };
 
 const NAMES = ['a.txt', 'b', 'notes.md', 'readonly.txt', 'vault', 'src'];
+// The server reads strings of at most 1 KiB (a token fits): a Submit carrying this text is
+// refused whole by the frame scan, and must still get its Reject.
+const MAX_STRING_BYTES = 1_024;
+const TOO_LONG = 'L'.repeat(MAX_STRING_BYTES + 1);
 const node = fc.nat(9);
 const draftArb: fc.Arbitrary<Draft> = fc.oneof(
   {
@@ -68,7 +72,7 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant('edit' as const),
       node,
-      inserts: fc.array(fc.tuple(fc.nat(40), fc.constantFrom('x', 'yz', '\u00e9')), {
+      inserts: fc.array(fc.tuple(fc.nat(40), fc.constantFrom('x', 'yz', '\u00e9', TOO_LONG)), {
         maxLength: 3,
       }),
       deletes: fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 1, max: 6 })), { maxLength: 2 }),
@@ -229,6 +233,7 @@ beforeAll(async () => {
   // fuzz run does not reach the limit of workspaces open.
   s = await startTestServer({
     limits: { submitsPerSecond: Number.POSITIVE_INFINITY, workspaceIdleMs: 20 },
+    protocol: { maxStringBytes: MAX_STRING_BYTES },
   });
 });
 afterAll(() => s.stop());
