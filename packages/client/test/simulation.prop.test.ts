@@ -15,7 +15,8 @@ import { must } from './support/setup.js';
 // edits of every kind. At the end every client holds the server's state (tree and every text, as
 // a fresh client opening the workspace receives it), and every inserted token is there exactly
 // once, unless its file was deleted, an undo took that very token out or the server refused it.
-// A fourth client sees a filtered view (only `a/`) and must hold what its scopes are served.
+// A fourth client sees a filtered view (only `a/`, no `d.md`) and must hold what its scopes are
+// served.
 
 type Action =
   | { kind: 'insert'; client: number; file: number; at: number }
