@@ -193,7 +193,8 @@ export class Session implements Member {
           .catch((e: unknown) => this.internal(e));
         return;
       }
-      this.sendError(decoded.error);
+      // A request waits for its answer: name it when the decoder could read its id.
+      this.sendError(decoded.error, readableRequestId(decoded.error));
       return;
     }
     const message = decoded.value;
@@ -372,6 +373,14 @@ export class Session implements Member {
       ),
     );
   }
+}
+
+/** The request id the decoder read from a message it refused, if it read one. */
+function readableRequestId(error: DistSpaceError): number | undefined {
+  const requestId = (error.details as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === 'number' && Number.isSafeInteger(requestId) && requestId >= 0
+    ? requestId
+    : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type MessageOf,
   PROTOCOL_VERSION,
 } from '@dist-space/protocol';
-import { encode } from '@msgpack/msgpack';
+import { Encoder, encode } from '@msgpack/msgpack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build, edit, startTestServer, TestClient, type TestServer } from './support/harness.js';
 
@@ -76,6 +76,30 @@ describe('bad input on a live server', () => {
       await bystanderStillWorks();
     },
   );
+
+  it('names the request in the Error for a request it could not read, when it read the id', async () => {
+    const c = await TestClient.session(s, 'fuzzy');
+    // A wrong field after a readable id; then a frame refused whole before decoding (nesting past
+    // maxDepth), whose id is read from its head.
+    c.sendRaw(encode([10, { requestId: 5, workspace: 42 }]));
+    expect(await c.next('Error')).toMatchObject({
+      requestId: 5,
+      error: { code: 'INVALID_PAYLOAD', details: { type: 'Open', requestId: 5 } },
+    });
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = [deep];
+    c.sendRaw(
+      new Encoder({ maxDepth: 1_000 }).encode([
+        24,
+        { requestId: 6, workspace: 'w', sinceRevision: deep },
+      ]),
+    );
+    expect(await c.next('Error')).toMatchObject({
+      requestId: 6,
+      error: { code: 'LIMIT_EXCEEDED', details: { type: 'Catchup', requestId: 6 } },
+    });
+    await bystanderStillWorks();
+  });
 
   it('answers an unknown type id with UNKNOWN_TYPE and a frame that is not msgpack with MALFORMED_FRAME', async () => {
     const c = await TestClient.session(s, 'fuzzy');
