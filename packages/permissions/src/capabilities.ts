@@ -95,28 +95,27 @@ export class Capabilities {
   check(verb: Verb, path: string): Result<string> {
     const normal = normalizePath(path);
     if (!normal.ok) return normal;
-    const p = normal.value;
+    const denied = this.denial(verb, normal.value);
+    return denied ? err(denied) : ok(normal.value);
+  }
+
+  /** Why `verb` is not allowed on the normalised path `p`; undefined when it is. */
+  private denial(verb: Verb, p: string): DistSpaceError | undefined {
     const deny = this.denies[verb].find((s) => s.matches(p));
     if (deny) {
-      return err(
-        new DistSpaceError(
-          'PERMISSION_DENIED',
-          `Permission denied: ${verb} on '${p}' is forbidden by the scope '${deny.source}'.`,
-          { verb, path: p, deniedBy: deny.source },
-        ),
+      return new DistSpaceError(
+        'PERMISSION_DENIED',
+        `Permission denied: ${verb} on '${p}' is forbidden by the scope '${deny.source}'.`,
+        { verb, path: p, deniedBy: deny.source },
       );
     }
-    if (!this.grants[verb].some((s) => s.matches(p))) {
-      const held = this.grants[verb].map((s) => s.source);
-      return err(
-        new DistSpaceError(
-          'PERMISSION_DENIED',
-          `Permission denied: ${verb} on '${p}' needs a scope such as '${verb}:${p}'; this session's ${verb} scopes are ${held.length ? held.join(', ') : 'none'}.`,
-          { verb, path: p, missingScope: `${verb}:${p}` },
-        ),
-      );
-    }
-    return ok(p);
+    if (this.grants[verb].some((s) => s.matches(p))) return undefined;
+    const held = this.grants[verb].map((s) => s.source);
+    return new DistSpaceError(
+      'PERMISSION_DENIED',
+      `Permission denied: ${verb} on '${p}' needs a scope such as '${verb}:${p}'; this session's ${verb} scopes are ${held.length ? held.join(', ') : 'none'}.`,
+      { verb, path: p, missingScope: `${verb}:${p}` },
+    );
   }
 
   /**
@@ -182,11 +181,12 @@ export class Capabilities {
     if (this.unrestricted) return OK;
     const touched = touchedPathsOfApplied(state, change);
     if (!touched.ok) return touched;
+    // The paths come from the state, where every name is valid and normalised: they need no
+    // normalising (on every keystroke of a session with globs, that was most of the check).
     for (const { access, path } of touched.value) {
-      // The paths come from the state, already valid: nothing to normalise for `verb:**`.
       if (this.everywhere[access]) continue;
-      const result = this.check(access, path);
-      if (!result.ok) return result;
+      const denied = this.denial(access, path);
+      if (denied) return err(denied);
     }
     return OK;
   }
