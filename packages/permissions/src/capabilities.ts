@@ -7,6 +7,8 @@ import {
 } from '@dist-space/vfs-workspace';
 import { parseScope, type Scope, type Verb } from './scope.js';
 
+const isTreeOp = (op: WorkspaceChange[number]): boolean => op.type !== 'edit';
+
 /** One thing an action needs: a verb on a path. */
 export interface Requirement {
   readonly verb: Verb;
@@ -173,17 +175,27 @@ export class Capabilities {
    * keystroke: a session granted every verb everywhere passes without a walk, and a verb granted
    * everywhere needs no glob).
    *
-   * @returns ok; `PERMISSION_DENIED` for the first path not allowed (see
-   * {@link Capabilities.check}); or, for a change that does not apply to `state`, the error of its
-   * first op that does not (unless every verb is granted everywhere)
+   * Every path the change creates or moves something to must also be within the default path
+   * limits (depth and length, see vfs-workspace's `normalizePath`): apply does not hold a tree
+   * to them, since two concurrent moves can nest deeper than either alone.
+   *
+   * @returns ok; `INVALID_PATH` for a path made too deep or too long; `PERMISSION_DENIED` for the
+   * first path not allowed (see {@link Capabilities.check}); for a change with a tree op that
+   * does not apply to `state`, the error of its first op that does not (edits of a file that is
+   * not there touch no path, and pass)
    */
   checkChange(state: Workspace, change: WorkspaceChange): Result<void> {
-    if (this.unrestricted) return OK;
+    if (this.unrestricted && !change.some(isTreeOp)) return OK;
     const touched = touchedPathsOfApplied(state, change);
     if (!touched.ok) return touched;
-    // The paths come from the state, where every name is valid and normalised: they need no
-    // normalising (on every keystroke of a session with globs, that was most of the check).
+    // The paths come from the state, where every name is valid and normalised: for a verb they
+    // need no normalising (on every keystroke of a session with globs, that was most of the
+    // check). Only the paths tree ops make are checked against the limits.
     for (const { access, path } of touched.value) {
+      if (access === 'create') {
+        const within = normalizePath(path);
+        if (!within.ok) return within;
+      }
       if (this.everywhere[access]) continue;
       const denied = this.denial(access, path);
       if (denied) return err(denied);

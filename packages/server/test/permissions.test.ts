@@ -72,6 +72,29 @@ describe('permissions on a live server', () => {
     expect((await c.open('w', false)).state.read('src/a.ts')).toEqual({ ok: true, value: 'a' });
   });
 
+  it('refuses a move that would take paths beneath it past the depth limit, whoever sends it', async () => {
+    const { state, revision } = await admin.open('w', false);
+    const deep = Array.from({ length: 60 }, () => 'd').join('/');
+    const tree = build(
+      state,
+      'admin',
+      (b) => {
+        for (let depth = 1; depth <= 60; depth++) b.createDir(deep.slice(0, 2 * depth - 1));
+        for (const dir of ['e', 'e/f', 'e/f/g', 'e/f/g/h', 'e/f/g/h/i']) b.createDir(dir);
+      },
+      500,
+    );
+    expect(await admin.submit('w', revision, tree)).toMatchObject({ type: 'Ack' });
+    const { state: built } = await admin.open('w', false);
+    // e lands at depth 61, within the limit; e/f/g/h/i would be at 65.
+    const move = build(built, 'admin', (b) => void b.move('e', `${deep}/e`), 600);
+    expect(move).toHaveLength(1);
+    expect(await admin.submit('w', revision + 1, move)).toMatchObject({
+      type: 'Reject',
+      error: { code: 'INVALID_PATH', details: { reason: 'too-deep' } },
+    });
+  });
+
   it('lets a deny scope win over a grant', async () => {
     const { c, state, revision } = await as(['read:**', 'write:**', '!write:secret/**'], 'w2');
     await expectDenied(
