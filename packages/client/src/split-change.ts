@@ -201,6 +201,18 @@ export function deleteChildrenFirst(op: WorkspaceOp): WorkspaceOp[] | undefined 
 }
 
 /**
+ * `ops` as they go out with at most `maxText` code units of text per op: each op that carries more
+ * cut into ops with the same effect (a created file's content as the file and then edits, a
+ * deleted file emptied by edits first), which may need other rights than the op itself; `ops`
+ * itself when none carries more.
+ */
+export function cutToText(ops: readonly WorkspaceOp[], maxText: number): readonly WorkspaceOp[] {
+  const limit = Math.max(1, maxText);
+  if (!Number.isFinite(limit) || !ops.some((op) => textUnits(op) > limit)) return ops;
+  return ops.flatMap((op) => cutOp(op, limit));
+}
+
+/**
  * Splits `ops` into a first part the server takes in one change and the rest: at most `maxOps`
  * ops as the server counts them, and at most `maxText` code units of text (see
  * {@link textUnits}), but always at least one op's worth. An op over `maxText` is first cut into
@@ -212,10 +224,7 @@ export function splitForSending(
   maxText = Number.POSITIVE_INFINITY,
 ): [WorkspaceOp[], WorkspaceOp[]] {
   const textLimit = Math.max(1, maxText);
-  let cut: readonly WorkspaceOp[] = ops;
-  if (Number.isFinite(textLimit) && ops.some((op) => textUnits(op) > textLimit)) {
-    cut = ops.flatMap((op) => cutOp(op, textLimit));
-  }
+  const cut = cutToText(ops, textLimit);
   let room = Math.max(1, maxOps);
   let text = textLimit;
   for (let i = 0; i < cut.length; i++) {

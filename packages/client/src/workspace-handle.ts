@@ -26,7 +26,7 @@ import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
 import { persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
-import { deleteChildrenFirst } from './split-change.js';
+import { cutToText, deleteChildrenFirst } from './split-change.js';
 import type { PendingStore, PersistedWorkspace } from './storage.js';
 import { SyncState } from './sync-state.js';
 import { UndoHistory, type UndoOptions } from './undo.js';
@@ -381,7 +381,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const change = builder.change;
     if (change.length === 0) return ok(undefined);
     // Refused here rather than shown and then rolled back when the server refuses it.
-    const denied = this.deniedByScopes(this.state, change);
+    const denied = this.deniedByScopes(this.state, change) ?? this.deniedInParts(change);
     if (denied) return err(denied);
     const tooLarge = fileTooLarge(change, builder.workspace, this.link.maxFileSize);
     if (tooLarge) return err(tooLarge);
@@ -697,6 +697,25 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return allowed?.ok === false && allowed.error.code === 'PERMISSION_DENIED'
       ? allowed.error
       : undefined;
+  }
+
+  /**
+   * `PERMISSION_DENIED` when `change` carries more text than one Submit may, and the ops it goes
+   * out as need rights its scopes lack: a large file created with `create` alone goes as the file
+   * and then edits appending the rest, which need `write` (a large delete empties its files by
+   * edits first). Refused whole here, or the server would keep the first part and refuse the rest.
+   */
+  private deniedInParts(change: WorkspaceChange): DistSpaceError | undefined {
+    const max = this.link.maxTextPerChange;
+    const parts = cutToText(change, max);
+    if (parts === change) return undefined;
+    const denied = this.deniedByScopes(this.state, parts as WorkspaceChange);
+    if (!denied) return undefined;
+    return new DistSpaceError(
+      'PERMISSION_DENIED',
+      `${denied.message} The change carries more text than one message holds (${max} code units), so it goes out in parts, and the parts after the first edit the file.`,
+      denied.details,
+    );
   }
 
   /** Sends the next change if none is in flight. */

@@ -422,6 +422,30 @@ describe('Client', () => {
     expect(rejected).toEqual([]);
   });
 
+  it('refuses at once a change that goes out in parts needing rights it lacks', async () => {
+    // Strings of 4 KiB: a file of 3,000 characters goes as the file and then edits (write), and
+    // its delete as edits emptying it and then the delete.
+    server = await startTestServer({ protocol: { maxStringBytes: 4_096 } });
+    const admin = await (await client('root')).open('w', { create: true });
+    must(admin.createFile('big.txt', 'b'.repeat(3_000)));
+    await admin.whenSynced();
+    const guest = await client('guest', { scopes: ['read:**', 'create:**', 'delete:**'] });
+    const submits = countSubmits(guest);
+    const limited = await guest.open('w');
+    const made = limited.createFile('new.txt', 'n'.repeat(3_000));
+    expect(!made.ok && made.error.code).toBe('PERMISSION_DENIED');
+    expect(!made.ok && made.error.message).toContain('goes out in parts');
+    const gone = limited.remove('big.txt');
+    expect(!gone.ok && gone.error.code).toBe('PERMISSION_DENIED');
+    // What fits in one message needs no more than it says.
+    must(limited.createFile('small.txt', 's'.repeat(500)));
+    await limited.whenSynced();
+    expect(submits()).toBe(1);
+    await until(() => admin.revision === limited.revision, 'same revision');
+    expect(same(admin, limited)).toBe(true);
+    expect(textOf(admin, 'big.txt')).toHaveLength(3_000);
+  });
+
   it('takes back, without sending it, an undo its scopes forbid', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
