@@ -208,6 +208,11 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * it, not finding it there, would send it a second time.
    */
   private awaitingState: number | undefined;
+  /**
+   * The seq of a change refused here, before it left (see refuseLater), until its refusal is
+   * handled: a reconnect or a rebase in the meantime must not send it after all.
+   */
+  private refusedHere: number | undefined;
   /** Changes of ours the server refused since it last acknowledged one (see onReject). */
   private rejectedInARow = 0;
   private closed = false;
@@ -586,7 +591,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.confirm(revision);
   }
 
-  private onReject(seq: number, error: DistSpaceError): void {
+  /** A change of ours was refused: by the server, or `here`, before it left (see refuseLater). */
+  private onReject(seq: number, error: DistSpaceError, here = false): void {
     if (this.rebaseInFlight?.seq === seq) {
       this.fateKnown();
       return;
@@ -618,8 +624,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
         // Rolling a change back transforms the buffer past its inverse, and the transform may
         // answer with ops of its own (a buffered delete of a directory others created in moves
         // their nodes out), which the server may refuse in turn, for ever. After so many
-        // refusals in a row, everything pending is taken back, once.
-        const all = ++this.rejectedInARow >= MAX_REJECTIONS_IN_A_ROW;
+        // refusals in a row, everything pending is taken back, once. Refusals here do not count:
+        // each takes a change away without a round trip, and a burst of them (undos the scopes
+        // forbid) must not take the typing buffered behind them too.
+        const all = !here && ++this.rejectedInARow >= MAX_REJECTIONS_IN_A_ROW;
         if (all) this.rejectedInARow = 0;
         let undo: WorkspaceChange;
         let refused: WorkspaceChange = inflight.change;
@@ -760,8 +768,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * saved state, as in flight: the next open sends it, and the server answers.
    */
   private refuseLater(seq: number, error: DistSpaceError): void {
+    this.refusedHere = seq;
     setTimeout(() => {
-      if (!this.closed) this.onReject(seq, error);
+      if (this.refusedHere === seq) this.refusedHere = undefined;
+      if (!this.closed) this.onReject(seq, error, true);
     }, 0);
   }
 
@@ -780,6 +790,8 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** Sends a change again (same seq): after a reconnect, or to learn its fate before a rebase. */
   private submit(seq: number, change: WorkspaceChange): void {
+    // Refused here and never sent: its answer, a refusal, is already on its way (refuseLater).
+    if (seq === this.refusedHere) return;
     const refused = this.link.submit(this.submitMessage(seq, change));
     // Too large for one frame now (transforms grew it): it cannot leave, and waiting for its
     // answer would wait for ever; refuse it here as the server would.
