@@ -1,3 +1,4 @@
+import { isWorkspaceId } from './fields/identifiers.js';
 import { messageTypeById } from './message-types.js';
 
 /** Who a frame is addressed to, as far as its first fields tell. */
@@ -116,7 +117,8 @@ export function peekFrameAddress(bytes: Uint8Array): FrameAddress | undefined {
     const value = scalar();
     if (value === undefined) break;
     if (!ADDRESS_KEYS.has(key)) continue;
-    if (key === 'workspace' && typeof value === 'string') address.workspace = value;
+    // Only what the field itself would accept: the address goes back out in a Reject or Error.
+    if (key === 'workspace' && isWorkspaceId(value)) address.workspace = value;
     else if (key !== 'workspace' && typeof value === 'number' && Number.isSafeInteger(value)) {
       address[key as 'requestId' | 'seq'] = value;
     }

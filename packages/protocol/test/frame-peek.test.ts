@@ -41,6 +41,12 @@ describe('a frame refused for a limit', () => {
     expect(error.details).not.toHaveProperty('workspace');
   });
 
+  it('reads no workspace id the field itself would refuse: the address goes back out', () => {
+    const error = refused([20, { workspace: '../etc', seq: 4, change: ['x'.repeat(5_000)] }]);
+    expect(error.details).toMatchObject({ type: 'Submit', seq: 4 });
+    expect(error.details).not.toHaveProperty('workspace');
+  });
+
   it('stops at the first value that is no scalar: fields after the change stay unread', () => {
     const error = refused([
       20,

@@ -61,8 +61,12 @@ const serverLimitsField = record<ServerLimits>({
   maxStringBytes: optional(positiveInt),
 });
 
-/** Longest scope the Welcome carries: a verb, a deny mark and a glob of 1,024 characters. */
-const MAX_SCOPE_LENGTH = 1_100;
+/**
+ * Longest scope the Welcome carries: as long as a Hello's token may be. A glob is limited to 1,024
+ * characters once normalised (NFC), but a scope keeps the spelling it was written in, which can
+ * be longer; a Welcome the client cannot read would keep it from connecting at all.
+ */
+const MAX_SCOPE_LENGTH = 16_384;
 
 /** The server's answer to an accepted Hello. */
 export interface Welcome {
