@@ -5,9 +5,9 @@ import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
 import {
   hasTreeOp,
-  hidesPartOf,
   projectChange,
   projectWorkspace,
+  seenOtherwise,
   statesOf,
   type Visibility,
 } from './projection.js';
@@ -143,7 +143,7 @@ export class OpenWorkspace {
           member.visibility !== null &&
           (crossedTreeOps ||
             notes.length > 0 ||
-            (hasTreeOp(entry.change) && hidesPartOf(entry.change, passage(), member.visibility)))
+            (hasTreeOp(entry.change) && seenOtherwise(entry.change, passage(), member.visibility)))
         )
           member.resync?.(this, entry.seq);
         member.send(ack);

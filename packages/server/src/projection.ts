@@ -219,13 +219,13 @@ export function hasTreeOp(change: WorkspaceChange): boolean {
 
 /**
  * True when a session with `visibility` that made `change` (from `states[0]` on, see
- * {@link statesOf}) on what it sees would not see the result it made: the change created, moved
- * or renamed a node out of its sight (a file it may create but not read, say), or a move changed
- * what it sees beneath the node. Its state then differs from what the server would serve it, and
+ * {@link statesOf}) on what it sees sees its effect otherwise than it made it: the change created,
+ * moved or renamed a node out of its sight (a file it may create but not read, say), or a move
+ * changed what it sees beneath the node (hiding some, or bringing hidden ones into view). Its state then differs from what the server would serve it, and
  * only a snapshot settles that. Edits never do (an edit of a node the session cannot see is
  * refused), nor does a delete that also took nodes the session never saw.
  */
-export function hidesPartOf(
+export function seenOtherwise(
   change: WorkspaceChange,
   states: readonly Workspace[],
   visibility: Visibility,

@@ -17,9 +17,9 @@ import {
   wsSeedsArb,
 } from '../../vfs-workspace/test/support/workspace-arbs.js';
 import {
-  hidesPartOf,
   projectChange,
   projectWorkspace,
+  seenOtherwise,
   statesOf,
   type Visibility,
 } from '../src/projection.js';
@@ -98,7 +98,7 @@ describe('projection of a change onto what a session may see', () => {
           // The session's state is not what the server serves it: it must get a snapshot. (The
           // converse may err on the safe side: a file created and deleted again out of sight.)
           differing++;
-          expect(hidesPartOf(change, statesOf(base, change), visibility)).toBe(true);
+          expect(seenOtherwise(change, statesOf(base, change), visibility)).toBe(true);
         },
       ),
     );
