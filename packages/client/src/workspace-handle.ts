@@ -70,8 +70,9 @@ export interface WorkspaceEvents {
   }) => void;
   /**
    * The server refused one of our changes, or this client did before sending it because the
-   * session's scopes forbid it (`PERMISSION_DENIED`: an undo, a rebase or a rollback made ops the
-   * session may not make); it was rolled back here.
+   * session's scopes forbid it (`PERMISSION_DENIED`: ops a rebase or a rollback made that the
+   * session may not make); it was rolled back here. Also an undo or redo the scopes forbid,
+   * refused before it was applied (see {@link WorkspaceHandle.undo}).
    */
   rejected: (event: { readonly error: DistSpaceError; readonly change: WorkspaceChange }) => void;
   /** Concurrent changes renamed or dropped some of our pending ops. */
@@ -394,19 +395,34 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return ok(undefined);
   }
 
-  /** Undoes this client's newest change (not others'); false when there is nothing to undo. */
+  /**
+   * Undoes this client's newest change (not others'); false when there is nothing to undo, or
+   * when the session's scopes forbid the undo (undoing a create deletes, which a session may not
+   * be allowed): that step is then dropped, nothing is applied, and a `rejected` event says why.
+   */
   undo(): boolean {
     const change = this.undoHistory.takeUndo();
-    if (!change) return false;
-    this.applyLocal(change, 'undo');
-    return true;
+    return change !== undefined && this.applyStep(change, 'undo');
   }
 
-  /** Redoes the newest undone change; false when there is nothing to redo. */
+  /** Redoes the newest undone change; false when there is nothing to redo, or, as for undo, when the scopes forbid it. */
   redo(): boolean {
     const change = this.undoHistory.takeRedo();
-    if (!change) return false;
-    this.applyLocal(change, 'redo');
+    return change !== undefined && this.applyStep(change, 'redo');
+  }
+
+  /**
+   * Applies an undo or redo step, unless the scopes forbid it. Refused here, not before sending:
+   * buffered with typing, it would take the typing down with it when the change is refused.
+   */
+  private applyStep(change: WorkspaceChange, kind: 'undo' | 'redo'): boolean {
+    const denied = this.deniedByScopes(this.state, change) ?? this.deniedInParts(change);
+    if (denied) {
+      // A task later, as every refusal: a handler may undo again.
+      setTimeout(() => this.emit('rejected', { error: denied, change }), 0);
+      return false;
+    }
+    this.applyLocal(change, kind);
     return true;
   }
 
@@ -733,10 +749,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     for (;;) {
       const next = this.sync.takeNext(this.nextSeq, maxOps, this.link.maxTextPerChange);
       if (!next) return;
-      // What the scopes forbid is refused here, never sent: an undo, a rebase or the rollback of
-      // a refused change can make such ops (a rollback transformed past a buffered directory
-      // delete moves others' new files out of it), and sending them would only earn a Reject
-      // whose rollback can make more of them.
+      // What the scopes forbid is refused here, never sent: a rebase or the rollback of a
+      // refused change can make such ops (a rollback transformed past a buffered directory delete
+      // moves others' new files out of it), and sending them would only earn a Reject whose
+      // rollback can make more of them.
       const denied = this.deniedByScopes(this.sync.confirmed, next.change);
       if (denied) {
         this.nextSeq++;

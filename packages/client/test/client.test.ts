@@ -446,7 +446,7 @@ describe('Client', () => {
     expect(textOf(admin, 'big.txt')).toHaveLength(3_000);
   });
 
-  it('takes back, without sending it, an undo its scopes forbid', async () => {
+  it('refuses at once an undo its scopes forbid, keeping the typing buffered with it', async () => {
     server = await startTestServer();
     const admin = await (await client('root')).open('w', { create: true });
     must(admin.createDir('notes'));
@@ -462,15 +462,21 @@ describe('Client', () => {
     expect(submits()).toBe(1);
     const rejected: Array<{ code: string; message: string }> = [];
     limited.on('rejected', (e) => rejected.push({ code: e.error.code, message: e.error.message }));
-    // Undoing the create deletes the file: shown at once, then refused before it leaves.
-    expect(limited.undo()).toBe(true);
+    // Typing and a create, both pending; then an undo of the create (a delete): the undo is
+    // refused, and the typing and the create go out.
+    must(limited.insert('notes/n.txt', 4, '!'));
+    must(limited.createFile('notes/m.txt', ''));
+    expect(limited.undo()).toBe(false);
+    expect(textOf(limited, 'notes/m.txt')).toBe('');
     await limited.whenSynced();
+    await until(() => rejected.length === 1, 'the refusal reported');
     expect(rejected).toEqual([
-      { code: 'PERMISSION_DENIED', message: expect.stringContaining("delete on 'notes/n.txt'") },
+      { code: 'PERMISSION_DENIED', message: expect.stringContaining("delete on 'notes/m.txt'") },
     ]);
-    expect(textOf(limited, 'notes/n.txt')).toBe('kept');
-    expect(submits()).toBe(1);
+    expect(textOf(limited, 'notes/n.txt')).toBe('kept!');
+    expect(submits()).toBeGreaterThanOrEqual(2);
     await until(() => admin.revision === limited.revision, 'same revision');
+    expect(textOf(admin, 'notes/n.txt')).toBe('kept!');
     expect(same(admin, limited)).toBe(true);
   });
 
