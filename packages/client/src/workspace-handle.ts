@@ -22,11 +22,12 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import { Emitter, type Off } from './emitter.js';
+import { deniedByScopes, deniedInParts, fileTooLarge } from './local-checks.js';
 import { DEFAULT_SAVE_DELAY_MS, PendingSaver } from './pending-saver.js';
 import { persist, type RestoredState } from './persisted-state.js';
 import { mapFiles, type PeerPresence, PeerTable } from './presence.js';
 import { rebasePending } from './rebase.js';
-import { cutToText, deleteChildrenFirst } from './split-change.js';
+import { deleteChildrenFirst } from './split-change.js';
 import type { PendingStore, PersistedWorkspace } from './storage.js';
 import { SyncState } from './sync-state.js';
 import { UndoHistory, type UndoOptions } from './undo.js';
@@ -115,29 +116,6 @@ const MAX_REJECTIONS_IN_A_ROW = 8;
 export type HandleMessage = MessageOf<
   'Ack' | 'Reject' | 'Broadcast' | 'Presence' | 'PresenceLeft' | 'Snapshot' | 'Changes' | 'Error'
 >;
-
-/**
- * `FILE_TOO_LARGE` for the first file `change` leaves longer than `max` code units in `after`,
- * as the server would answer it; undefined when none is.
- */
-function fileTooLarge(
-  change: WorkspaceChange,
-  after: Workspace,
-  max: number,
-): DistSpaceError | undefined {
-  for (const op of change) {
-    if (op.type !== 'edit' && op.type !== 'createFile') continue;
-    const length = after.text(op.id)?.length ?? 0;
-    if (length <= max) continue;
-    const path = after.pathOf(op.id) ?? op.id;
-    return new DistSpaceError(
-      'FILE_TOO_LARGE',
-      `The change would make '${path}' ${length} code units long; the server takes files of at most ${max}. Nothing was applied.`,
-      { path, id: op.id, limit: max, actual: length },
-    );
-  }
-  return undefined;
-}
 
 /** What a handle needs from its client. */
 export interface HandleLink {
@@ -387,7 +365,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     const change = builder.change;
     if (change.length === 0) return ok(undefined);
     // Refused here rather than shown and then rolled back when the server refuses it.
-    const denied = this.deniedByScopes(this.state, change) ?? this.deniedInParts(change);
+    const denied = this.deniedHere(change);
     if (denied) return err(denied);
     const tooLarge = fileTooLarge(change, builder.workspace, this.link.maxFileSize);
     if (tooLarge) return err(tooLarge);
@@ -416,7 +394,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
    * buffered with typing, it would take the typing down with it when the change is refused.
    */
   private applyStep(change: WorkspaceChange, kind: 'undo' | 'redo'): boolean {
-    const denied = this.deniedByScopes(this.state, change) ?? this.deniedInParts(change);
+    const denied = this.deniedHere(change);
     if (denied) {
       // A task later, as every refusal: a handler may undo again.
       setTimeout(() => this.emit('rejected', { error: denied, change }), 0);
@@ -712,33 +690,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     this.emit('presence', { sessionId: peer.sessionId, peer });
   }
 
-  /**
-   * `PERMISSION_DENIED` when the session's scopes forbid `change` on `state`, as the server
-   * would answer it; undefined when they allow it, or are not known (the server decides then).
-   */
-  private deniedByScopes(state: Workspace, change: WorkspaceChange): DistSpaceError | undefined {
-    const allowed = this.link.capabilities?.checkChange(state, change);
-    return allowed?.ok === false && allowed.error.code === 'PERMISSION_DENIED'
-      ? allowed.error
-      : undefined;
-  }
-
-  /**
-   * `PERMISSION_DENIED` when `change` carries more text than one Submit may, and the ops it goes
-   * out as need rights its scopes lack: a large file created with `create` alone goes as the file
-   * and then edits appending the rest, which need `write` (a large delete empties its files by
-   * edits first). Refused whole here, or the server would keep the first part and refuse the rest.
-   */
-  private deniedInParts(change: WorkspaceChange): DistSpaceError | undefined {
-    const max = this.link.maxTextPerChange;
-    const parts = cutToText(change, max);
-    if (parts === change) return undefined;
-    const denied = this.deniedByScopes(this.state, parts as WorkspaceChange);
-    if (!denied) return undefined;
-    return new DistSpaceError(
-      'PERMISSION_DENIED',
-      `${denied.message} The change carries more text than one message holds (${max} code units), so it goes out in parts, and the parts after the first edit the file.`,
-      denied.details,
+  /** Why the session's scopes forbid `change` on the local state, whole or in parts, if they do. */
+  private deniedHere(change: WorkspaceChange): DistSpaceError | undefined {
+    const caps = this.link.capabilities;
+    return (
+      deniedByScopes(caps, this.state, change) ??
+      deniedInParts(caps, this.state, change, this.link.maxTextPerChange)
     );
   }
 
@@ -753,7 +710,7 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       // refused change can make such ops (a rollback transformed past a buffered directory delete
       // moves others' new files out of it), and sending them would only earn a Reject whose
       // rollback can make more of them.
-      const denied = this.deniedByScopes(this.sync.confirmed, next.change);
+      const denied = deniedByScopes(this.link.capabilities, this.sync.confirmed, next.change);
       if (denied) {
         this.nextSeq++;
         this.refuseLater(next.seq, denied);
