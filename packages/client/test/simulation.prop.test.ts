@@ -351,17 +351,20 @@ describe('network simulation', () => {
                 undone: new Set(),
                 counter: 0,
               };
-              // A rebase replays tree ops by id and reports those whose node or directory is gone:
-              // a file it could not create takes its tokens with it, as a delete would.
-              for (const h of handles)
+              const outOfStep: string[] = [];
+              /** Follows what every handle, the viewer's too, reports of its own accord. */
+              const watch = (h: WorkspaceHandle) => {
+                // A rebase replays tree ops by id and reports those whose node or directory is
+                // gone, and edits of a file gone (deleted, or out of the session's sight): such a
+                // file takes its tokens with it, as a delete would.
                 h.on('rebased', ({ dropped }) => {
                   for (const op of dropped) sim.removed.add(op.id);
                 });
-              // A change from the server that does not apply is a bug the client survives (it
-              // reloads), but a bug all the same.
-              const outOfStep: string[] = [];
-              for (const h of handles)
+                // A change from the server that does not apply is a bug the client survives (it
+                // reloads), but a bug all the same.
                 h.on('outOfStep', ({ error }) => outOfStep.push(error.message));
+              };
+              for (const h of handles) watch(h);
               // Every client starts with one file to type into, so that most runs type, and undo
               // what they typed, from the first action on.
               act(handles[0]!, { kind: 'createFile', client: 0, dir: 0, name: 2 }, sim, 0);
@@ -371,6 +374,7 @@ describe('network simulation', () => {
               // The viewer sees a filtered view: `a` and what is under it. Its catch-ups come as
               // snapshots, and so does its state after a change of its that crossed tree ops.
               await join(VIEWER, VIEWER_SCOPES);
+              watch(handles[VIEWER]!);
               // A file moved out of the viewer's sight comes to it as a delete: what it typed
               // there meanwhile goes with it (the server refuses the edit on a path it may not
               // write), as if the file had been deleted.
