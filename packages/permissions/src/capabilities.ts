@@ -1,13 +1,12 @@
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import {
+  hasTreeOp,
   normalizePath,
   touchedPathsOfApplied,
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
 import { parseScope, type Scope, type Verb } from './scope.js';
-
-const isTreeOp = (op: WorkspaceChange[number]): boolean => op.type !== 'edit';
 
 /** One thing an action needs: a verb on a path. */
 export interface Requirement {
@@ -185,7 +184,7 @@ export class Capabilities {
    * not there touch no path, and pass)
    */
   checkChange(state: Workspace, change: WorkspaceChange): Result<void> {
-    if (this.unrestricted && !change.some(isTreeOp)) return OK;
+    if (this.unrestricted && !hasTreeOp(change)) return OK;
     const touched = touchedPathsOfApplied(state, change);
     if (!touched.ok) return touched;
     // The paths come from the state, where every name is valid and normalised: for a verb they

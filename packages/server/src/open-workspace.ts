@@ -1,10 +1,14 @@
 import type { DistSpaceError } from '@dist-space/ot-core';
 import { type AlteredOp, encodeMessage, type Message } from '@dist-space/protocol';
-import type { TransformNote, Workspace, WorkspaceChange } from '@dist-space/vfs-workspace';
+import {
+  hasTreeOp,
+  type TransformNote,
+  type Workspace,
+  type WorkspaceChange,
+} from '@dist-space/vfs-workspace';
 import type { ServerLimits } from './limits.js';
 import { PresenceTable } from './presence.js';
 import {
-  hasTreeOp,
   projectChange,
   projectWorkspace,
   seenOtherwise,

@@ -1,5 +1,6 @@
 import {
   applyWorkspaceChange,
+  hasTreeOp,
   type NodeId,
   type NodeSnapshot,
   ROOT_ID,
@@ -209,12 +210,6 @@ export function projectChange(
     before = after;
   }
   return out;
-}
-
-/** True when a change has an op other than an edit. */
-export function hasTreeOp(change: WorkspaceChange): boolean {
-  for (const op of change) if (op.type !== 'edit') return true;
-  return false;
 }
 
 /**

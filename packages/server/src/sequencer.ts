@@ -3,6 +3,7 @@ import {
   type ApplyOptions,
   applyWorkspaceChange,
   countChangeOps,
+  hasTreeOp,
   type TransformNote,
   tryTransformWorkspaceChange,
   type Workspace,
@@ -10,7 +11,6 @@ import {
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
 import './errors.js';
-import { hasTreeOp } from './projection.js';
 
 /** One change as the sequencer put it in the workspace's order. */
 export interface SequencedChange {

@@ -43,6 +43,7 @@ export {
   type DirSnapshot,
   type EditOp,
   type FileSnapshot,
+  hasTreeOp,
   isNoopMove,
   type MoveOp,
   type NodeSnapshot,

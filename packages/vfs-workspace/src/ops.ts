@@ -128,6 +128,15 @@ export function chainOf(placement: Placement): NodeId[] {
   return [placement.parent, ...placement.ancestors];
 }
 
+/**
+ * True when a change has an op other than an edit: one that can move a path, so a reader of paths
+ * (rights, views, transforms) must walk it op by op. Edits alone never do.
+ */
+export function hasTreeOp(change: WorkspaceChange): boolean {
+  for (const op of change) if (op.type !== 'edit') return true;
+  return false;
+}
+
 /** True for a move that leaves its node where it was. */
 export function isNoopMove(op: MoveOp): boolean {
   return op.parent === op.from.parent && op.name === op.from.name;

@@ -1,5 +1,5 @@
 import { DistSpaceError, err, ok, type Result, type Side } from '@dist-space/ot-core';
-import type { WorkspaceChange, WorkspaceOp } from '../ops.js';
+import { hasTreeOp, type WorkspaceChange, type WorkspaceOp } from '../ops.js';
 import {
   type NoteSink,
   type Tagged,
@@ -34,14 +34,9 @@ export interface WorkspaceTransformResult {
   readonly notes: TransformNote[];
 }
 
-function isEditOnly(change: WorkspaceChange): boolean {
-  for (const op of change) if (op.type !== 'edit') return false;
-  return true;
-}
-
 /** True when two edit-only changes touch no common file: they commute untouched. */
 function editsOfDifferentFiles(a: WorkspaceChange, b: WorkspaceChange): boolean {
-  if (!isEditOnly(a) || !isEditOnly(b)) return false;
+  if (hasTreeOp(a) || hasTreeOp(b)) return false;
   const ids = new Set(a.map((op) => op.id));
   for (const op of b) if (ids.has(op.id)) return false;
   return true;
