@@ -357,13 +357,18 @@ describe('Client', () => {
   it('refuses at once a name longer than the server takes (its Welcome says), and carries on', async () => {
     // The operator allows shorter names than the client's defaults: a 1.0 server's decoder
     // refused such a create, and the client rolled it back; the Welcome now states the limit.
-    server = await startTestServer({ protocol: { maxNameBytes: 8 } });
+    server = await startTestServer({ protocol: { maxNameBytes: 8, maxPathDepth: 2 } });
     const alice = await (await client('alice')).open('w', { create: true });
     const rejected: string[] = [];
     alice.on('rejected', (e) => rejected.push(e.error.code));
     const long = alice.createFile('a-rather-long-name.txt', 'lost');
     expect(!long.ok && long.error.code).toBe('INVALID_PATH');
     expect(!long.ok && long.error.details).toMatchObject({ limit: 8 });
+    // And no deeper than the server's two levels.
+    must(alice.createDir('d'));
+    must(alice.createDir('d/e'));
+    const deep = alice.createDir('d/e/f');
+    expect(!deep.ok && deep.error.details).toMatchObject({ reason: 'too-deep', limit: 2 });
     expect(alice.state.resolve('a-rather-long-name.txt').ok).toBe(false);
     must(alice.createFile('ok.txt', 'kept'));
     await alice.whenSynced();
