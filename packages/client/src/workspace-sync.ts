@@ -96,7 +96,11 @@ export class WorkspaceSync {
     this.sender.continueAfter(lastSeq);
   }
 
-  /** `applied`: the local state with `change` applied, when the caller has it already. */
+  /**
+   * Applies a change made here (an edit, an undo or a redo) to the local state, records it for
+   * undo, and sends it when nothing is in flight. `applied`: the local state with `change`
+   * applied, when the caller has it already.
+   */
   applyLocal(change: WorkspaceChange, kind: 'edit' | 'undo' | 'redo', applied?: Workspace): void {
     const before = this.sync.local;
     this.sync.applyLocal(change, applied);
