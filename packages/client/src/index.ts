@@ -34,11 +34,10 @@ export {
 export { type InFlight, type RemoteApplied, SyncState } from './sync-state.js';
 export { diffText, mergeText } from './text-merge.js';
 export { UndoHistory, type UndoOptions } from './undo.js';
+export type { ChangeEvent, WorkspaceEvents } from './workspace-events.js';
 export {
-  type ChangeEvent,
   type ChangeSteps,
   type HandleLink,
   type OpenOptions,
-  type WorkspaceEvents,
   WorkspaceHandle,
 } from './workspace-handle.js';
