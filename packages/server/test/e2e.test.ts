@@ -299,7 +299,7 @@ describe('rebase', () => {
 });
 
 describe('shutdown', () => {
-  it('lets a commit in progress finish and acknowledges it before saying goodbye', async () => {
+  it('takes no new session or submit, lets a commit in progress finish and acknowledges it before saying goodbye', async () => {
     const store = new MemoryOpLogStore();
     // A slow disk: every commit takes 150 ms, so the change is mid-commit when shutdown starts.
     const append = store.append.bind(store);
@@ -320,6 +320,19 @@ describe('shutdown', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     const stopping = s.stop(false);
+    // While the commit is under way the server takes nothing new: no Submit, no session.
+    a.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: 0,
+      clientId: a.clientId,
+      seq: 2,
+      change: build(state, a.clientId, (b) => void b.createFile('late', ''), 10),
+    });
+    const late = await TestClient.connect(s);
+    late.send({ type: 'Hello', version: [1, 0], positionEncoding: 'utf-16', clientId: 'late' });
+    expect(await late.closed()).toBe('SHUTTING_DOWN');
+    expect(await a.next('Reject')).toMatchObject({ seq: 2, error: { code: 'SHUTTING_DOWN' } });
     expect(await a.next('Ack')).toMatchObject({ seq: 1, revision: 1 });
     expect((await a.next('Goodbye')).error.code).toBe('SHUTTING_DOWN');
     await stopping;
@@ -421,6 +434,10 @@ describe('a failed commit', () => {
     expect((await a.next('Error')).error.code).toBe('STORE_FAILED');
     expect((await b.next('Error')).error.code).toBe('STORE_FAILED');
     expect(b.drain(['Broadcast'])).toEqual([]);
+    // The operator hears of it at error level, with the workspace and the code.
+    expect(s.ring.tail(s.ring.capacity).filter((r) => r.level === 50)).toContainEqual(
+      expect.objectContaining({ workspace: 'w', code: 'STORE_FAILED' }),
+    );
     // Dropped from the workspace: a Submit without opening it again is refused.
     expect(await b.submit('w', 1, [])).toMatchObject({
       type: 'Reject',
