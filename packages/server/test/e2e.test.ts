@@ -89,6 +89,40 @@ describe.each(['ws', 'tcp'] as const)('over %s', (via) => {
   });
 });
 
+describe('many workspaces on one server', () => {
+  it('gives each workspace its own revisions and broadcasts, opened on first use', async () => {
+    const s = await server();
+    const alice = await TestClient.session(s, 'alice');
+    const bob = await TestClient.session(s, 'bob');
+    const ids = ['w1', 'w2', 'w3', 'w4'];
+    const opened = new Map<string, Awaited<ReturnType<TestClient['open']>>>();
+    for (const id of ids) opened.set(id, await alice.open(id));
+    await bob.open('w2', false);
+    expect(s.server.stats().server.workspacesOpen).toBe(ids.length);
+    for (const [i, id] of ids.entries()) {
+      const change = build(opened.get(id)!.state, alice.clientId, (b) => {
+        b.createFile(`${id}.txt`, id);
+      });
+      expect(await alice.submit(id, 0, change, i + 1)).toMatchObject({ type: 'Ack', revision: 1 });
+    }
+    // Bob hears of w2 only, and each workspace holds only its own file.
+    expect(await bob.next('Broadcast')).toMatchObject({ workspace: 'w2', revision: 1 });
+    // A round trip on Bob's connection: whatever was sent to him before it has arrived.
+    bob.send({ type: 'Ping', nonce: 1 });
+    await bob.next('Pong');
+    expect(bob.drain(['Broadcast'])).toEqual([]);
+    for (const id of ids) {
+      const { state, revision } = await alice.open(id, false);
+      expect(revision, id).toBe(1);
+      expect(state.read(`${id}.txt`), id).toEqual({ ok: true, value: id });
+      const entries = state.list();
+      expect(entries.ok ? entries.value.map((e) => e.name) : entries.error.code, id).toEqual([
+        `${id}.txt`,
+      ]);
+    }
+  });
+});
+
 describe('exactly once', () => {
   it('answers a resubmission after a dropped connection with the original ack, never a second commit', async () => {
     const s = await server();
