@@ -2,7 +2,14 @@ import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { del, insert } from '@dist-space/ot-core';
 import { encodeMessage } from '@dist-space/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build, lmdbDir, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import {
+  build,
+  edit,
+  lmdbDir,
+  startTestServer,
+  TestClient,
+  type TestServer,
+} from './support/harness.js';
 import { canonical, MiniClient } from './support/mini-client.js';
 
 // End to end over real sockets on 127.0.0.1: raw protocol clients against a running server.
@@ -270,6 +277,29 @@ describe('restart', () => {
       servers = [];
       await data.cleanup();
     }
+  });
+});
+
+describe('a base older than the changes kept in memory', () => {
+  it('is transformed against the changes since, read from the store', async () => {
+    const s = await server({ limits: { recentWindow: 2 } });
+    const alice = await TestClient.session(s, 'alice');
+    const { state } = await alice.open('w');
+    const made = build(state, alice.clientId, (b) => void b.createFile('f.txt', 'abc'));
+    expect(await alice.submit('w', 0, made)).toMatchObject({ type: 'Ack', revision: 1 });
+    const bob = await TestClient.session(s, 'bob');
+    const old = await bob.open('w', false);
+    for (let revision = 1; revision < 6; revision++) {
+      const typed = edit(old.state, 'f.txt', [insert(0, `${revision}`)]);
+      expect(await alice.submit('w', revision, typed)).toMatchObject({ revision: revision + 1 });
+    }
+    // Bob's append at the end of 'abc', based on revision 1: five revisions behind a window of 2.
+    const appended = edit(old.state, 'f.txt', [insert(3, '!')]);
+    expect(await bob.submit('w', 1, appended)).toMatchObject({ type: 'Ack', revision: 7 });
+    expect((await alice.open('w', false)).state.read('f.txt')).toEqual({
+      ok: true,
+      value: '54321abc!',
+    });
   });
 });
 
