@@ -515,3 +515,28 @@ describe('a failed commit', () => {
     expect(await a.submit('w', 1, lost)).toMatchObject({ type: 'Ack', revision: 2 });
   });
 });
+
+describe('a store that cannot open a workspace', () => {
+  it('answers that Open with STORE_FAILED, logs it at error, and keeps serving the session and other workspaces', async () => {
+    const store = new MemoryOpLogStore();
+    const hasWorkspace = store.hasWorkspace.bind(store);
+    let broken = true;
+    store.hasWorkspace = async (workspace) => {
+      if (workspace === 'broken' && broken) throw new Error('read error on the disk');
+      return hasWorkspace(workspace);
+    };
+    const s = await server({ store });
+    const a = await TestClient.session(s, 'alice');
+    a.send({ type: 'Open', requestId: 1, workspace: 'broken', create: true });
+    const refused = await a.next('Error');
+    expect(refused).toMatchObject({ requestId: 1, error: { code: 'STORE_FAILED' } });
+    expect(refused.error.message).toContain('read error on the disk');
+    expect(s.ring.tail(s.ring.capacity).filter((r) => r.level === 50)).toContainEqual(
+      expect.objectContaining({ workspace: 'broken', code: 'STORE_FAILED' }),
+    );
+    expect((await a.open('w')).revision).toBe(0);
+    // Nothing of the failure stays behind: once the store reads again, the workspace opens.
+    broken = false;
+    expect((await a.open('broken')).revision).toBe(0);
+  });
+});
