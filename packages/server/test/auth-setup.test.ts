@@ -109,7 +109,7 @@ describe('authentication from the configuration', () => {
     expect(await subjectOf(anonymous, 'some-token-nobody-knows')).toBe('AUTH_INVALID');
   });
 
-  it('refuses with INVALID_CONFIG, naming the problem: nothing configured, a missing file, a token file that is not JSON', async () => {
+  it('refuses with INVALID_CONFIG, naming the problem: nothing configured, a missing file, a token file that is not JSON, a secret and a public key', async () => {
     const dir = await tempDir();
     const notJson = join(dir, 'tokens.json');
     await writeFile(notJson, '{ tokens: ');
@@ -119,6 +119,7 @@ describe('authentication from the configuration', () => {
       [{ ...noAuth, jwtPublicKeyFile: join(dir, 'missing.pem') }, 'missing.pem'],
       [{ ...noAuth, tokenFile: notJson }, 'is not JSON'],
       [{ ...noAuth, jwtSecret: 'too short' }, 'secret'],
+      [{ ...noAuth, jwtSecret: SECRET, jwtPublicKeyFile: 'key.pem' }, 'not both'],
     ];
     for (const [auth, words] of cases) {
       const setup = await setUpAuthentication(auth, dir);
