@@ -69,6 +69,16 @@ export async function setUpAuthentication(
     let secret = auth.jwtSecret;
     if (auth.jwtSecretFile)
       secret = (await readConfigFile(auth.jwtSecretFile, 'JWT secret')).trim();
+    // One verifier checks every JWT against one key: with both, tokens signed with the secret
+    // would all be refused, and the operator would not know why.
+    if (secret !== undefined && auth.jwtPublicKeyFile) {
+      return err(
+        new DistSpaceError(
+          'INVALID_CONFIG',
+          'Give a JWT secret or a JWT public key file, not both: signed tokens are checked against one key.',
+        ),
+      );
+    }
     if (secret !== undefined || auth.jwtPublicKeyFile) {
       const publicKey = auth.jwtPublicKeyFile
         ? await readConfigFile(auth.jwtPublicKeyFile, 'JWT public key')

@@ -10,9 +10,9 @@ export interface TlsConfig {
 }
 
 /**
- * How sessions authenticate. Give any of: an HMAC secret (or a file holding it), a public key
- * file, a static token file. With none and `devToken` on, the server makes a secret and prints
- * an admin token at start (development only).
+ * How sessions authenticate. Give an HMAC secret (or a file holding it) or a public key file,
+ * a static token file, or both kinds. With none and `devToken` on, the server makes a secret and
+ * prints an admin token at start (development only).
  */
 export interface AuthConfig {
   readonly jwtSecret?: string;

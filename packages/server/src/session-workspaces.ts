@@ -119,7 +119,7 @@ export class SessionWorkspaces {
   private async open(message: MessageOf<'Open'>): Promise<void> {
     const ws = await this.acquire(message.workspace, message.create === true);
     if (!ws.ok) {
-      this.session.sendError(ws.error, message.requestId);
+      this.session.sendError(ws.error, message.requestId, message.workspace);
       return;
     }
     await this.joinWithSnapshot(ws.value, message.requestId);
@@ -199,7 +199,7 @@ export class SessionWorkspaces {
   private async catchup(message: MessageOf<'Catchup'>): Promise<void> {
     const ws = await this.acquire(message.workspace, false);
     if (!ws.ok) {
-      this.session.sendError(ws.error, message.requestId);
+      this.session.sendError(ws.error, message.requestId, message.workspace);
       return;
     }
     const open = ws.value;
@@ -222,7 +222,7 @@ export class SessionWorkspaces {
           stored.error.code === 'REBASE_REQUIRED'
             ? rebaseRequired(open, { sinceRevision: since }, oldestOf(stored.error))
             : stored.error;
-        this.session.sendError(error, message.requestId);
+        this.session.sendError(error, message.requestId, message.workspace);
         return;
       }
       got = got.concat(stored.value);
@@ -232,6 +232,7 @@ export class SessionWorkspaces {
         this.session.sendError(
           rebaseRequired(open, { sinceRevision: since }, open.revision),
           message.requestId,
+          message.workspace,
         );
         return;
       }
@@ -395,6 +396,8 @@ export class SessionWorkspaces {
           'NOT_OPEN',
           `Open workspace '${message.workspace}' before sending presence.`,
         ),
+        undefined,
+        message.workspace,
       );
       return;
     }
@@ -431,6 +434,8 @@ export class SessionWorkspaces {
               fileId,
             },
           ),
+          undefined,
+          message.workspace,
         );
         return;
       }

@@ -144,9 +144,12 @@ export class Session implements Member {
     return false;
   }
 
-  /** Answers a request with an error, logged at a level that fits who is at fault. */
-  sendError(error: DistSpaceError, requestId?: number): void {
-    this.log.info({ code: error.code, requestId }, error.message);
+  /**
+   * Answers a request with an error, logged at a level that fits who is at fault, with the
+   * workspace it concerns when there is one (so that an operator can find it by workspace).
+   */
+  sendError(error: DistSpaceError, requestId?: number, workspace?: string): void {
+    this.log.info({ code: error.code, requestId, workspace }, error.message);
     this.send({
       type: 'Error',
       error: errorToPayload(error),
@@ -157,7 +160,7 @@ export class Session implements Member {
   /** The workspace dropped this session. */
   detach(workspace: string, error: DistSpaceError): void {
     this.workspaces.detached(workspace);
-    this.sendError(error);
+    this.sendError(error, undefined, workspace);
   }
 
   /** Sends a workspace's state before the Ack of a change a filtered view could not predict. */

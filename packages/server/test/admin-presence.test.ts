@@ -21,13 +21,21 @@ describe('the admin API', () => {
     const admin = await TestClient.session(s, 'root', { scopes: ADMIN, clientId: 'ops' });
     const alice = await TestClient.session(s, 'alice', { clientId: 'alice-1' });
     await alice.open('w');
-    admin.send({ type: 'ListSessions', requestId: 1 });
-    const list = await admin.next('Sessions');
-    const entry = list.sessions.find((x) => x.subject === 'alice');
+    await new Promise((r) => setTimeout(r, 150));
+    const aliceListed = async (requestId: number) => {
+      admin.send({ type: 'ListSessions', requestId });
+      const list = await admin.next('Sessions');
+      return list.sessions.find((x) => x.subject === 'alice')!;
+    };
+    const entry = await aliceListed(1);
     expect(entry).toMatchObject({ clientId: 'alice-1', workspaces: ['w'] });
-    expect(entry!.remoteAddress).toContain('127.0.0.1');
-    expect(entry!.idleMs).toBeGreaterThanOrEqual(0);
-    admin.send({ type: 'Kick', requestId: 2, sessionId: entry!.sessionId, reason: 'maintenance' });
+    expect(entry.remoteAddress).toContain('127.0.0.1');
+    // Idle since her Open; a message of hers starts the count again.
+    expect(entry.idleMs).toBeGreaterThanOrEqual(100);
+    alice.send({ type: 'Ping', nonce: 1 });
+    await alice.next('Pong');
+    expect((await aliceListed(10)).idleMs).toBeLessThan(entry.idleMs);
+    admin.send({ type: 'Kick', requestId: 2, sessionId: entry.sessionId, reason: 'maintenance' });
     expect(await admin.next('AdminOk')).toMatchObject({ requestId: 2 });
     const bye = await alice.next('Goodbye');
     expect(bye.error.code).toBe('KICKED');

@@ -8,7 +8,14 @@ import {
 } from '@dist-space/protocol';
 import { Encoder, encode } from '@msgpack/msgpack';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build, edit, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import {
+  build,
+  edit,
+  startTestServer,
+  TestClient,
+  type TestServer,
+  token,
+} from './support/harness.js';
 
 // Bad input on a live server: every client message with fields of the wrong type, unknown type
 // ids, malformed frames, ops out of range, oversized frames. The server stays up, the session
@@ -128,6 +135,39 @@ describe('bad input on a live server', () => {
     garbage.sendRaw(new Uint8Array([1, 2, 3, 4]));
     expect(await garbage.closed()).toMatch(/MALFORMED_FRAME|UNKNOWN_TYPE|INVALID_PAYLOAD/);
     await bystanderStillWorks();
+  });
+
+  it('refuses a Hello with wrong field types with INVALID_PAYLOAD and closes that connection only', async () => {
+    const c = await TestClient.connect(s);
+    c.sendRaw(encode([MESSAGE_TYPES.Hello.id, WRONG]));
+    expect((await c.next('Refused')).error.code).toBe('INVALID_PAYLOAD');
+    expect(await c.closed()).toBe('INVALID_PAYLOAD');
+    await bystanderStillWorks();
+  });
+
+  it('logs each refused request as a structured record at info: session, workspace and code', async () => {
+    const narrow = await TestClient.connect(s);
+    const { sessionId: narrowId } = await narrow.hello(await token('narrow', undefined, ['x-*']));
+    narrow.send({ type: 'Open', requestId: 4, workspace: 'w' });
+    expect((await narrow.next('Error')).error.code).toBe('WORKSPACE_FORBIDDEN');
+    const ahead = await TestClient.connect(s);
+    const { sessionId: aheadId } = await ahead.hello(await token('ahead'));
+    await ahead.open('w', false);
+    const reply = await ahead.submit('w', 1_000, []);
+    expect(reply.type === 'Reject' && reply.error.code).toBe('INVALID_REVISION');
+    ahead.send({ type: 'Presence', workspace: 'unopened', revision: 0, files: {} });
+    expect((await ahead.next('Error')).error.code).toBe('NOT_OPEN');
+    const records = s.ring.tail(s.ring.capacity);
+    const expected = [
+      { session: narrowId, workspace: 'w', code: 'WORKSPACE_FORBIDDEN' },
+      { session: aheadId, workspace: 'w', code: 'INVALID_REVISION' },
+      { session: aheadId, workspace: 'unopened', code: 'NOT_OPEN' },
+    ];
+    for (const fields of expected) {
+      const record = records.find((r) => r.code === fields.code);
+      expect(record, fields.code).toMatchObject({ level: 30, ...fields });
+      expect(typeof record?.msg, fields.code).toBe('string');
+    }
   });
 
   it('refuses an unknown protocol major version, naming both versions', async () => {

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from './support/harness.js';
+import { startTestServer, TestClient } from './support/harness.js';
 
 describe('connection limits on the server', () => {
   it('logs a socket cut before its WebSocket upgrade at the per-address limit', async () => {
@@ -41,4 +41,25 @@ describe('connection limits on the server', () => {
       await test.stop();
     }
   });
+
+  it.each([
+    ['maxConnections', { maxConnections: 1 }],
+    ['maxConnectionsPerAddress', { maxConnectionsPerAddress: 1 }],
+  ] as const)(
+    'refuses a connection over %s over TCP with TOO_MANY_CONNECTIONS in a Refused frame, and serves the one within it',
+    async (_name, connection) => {
+      const test = await startTestServer({ connection });
+      try {
+        // Over plain TCP no handshake comes before the protocol, so the refusal can say why (a
+        // WebSocket at the limit is cut before its upgrade, as the test above shows).
+        const within = await TestClient.session(test, 'alice', { via: 'tcp' });
+        const over = await TestClient.connect(test, 'tcp');
+        expect((await over.next('Refused')).error.code).toBe('TOO_MANY_CONNECTIONS');
+        expect(await over.closed()).toBe('TOO_MANY_CONNECTIONS');
+        expect((await within.open('w')).revision).toBe(0);
+      } finally {
+        await test.stop();
+      }
+    },
+  );
 });

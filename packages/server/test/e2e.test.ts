@@ -2,7 +2,14 @@ import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { del, insert } from '@dist-space/ot-core';
 import { encodeMessage } from '@dist-space/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { build, lmdbDir, startTestServer, TestClient, type TestServer } from './support/harness.js';
+import {
+  build,
+  edit,
+  lmdbDir,
+  startTestServer,
+  TestClient,
+  type TestServer,
+} from './support/harness.js';
 import { canonical, MiniClient } from './support/mini-client.js';
 
 // End to end over real sockets on 127.0.0.1: raw protocol clients against a running server.
@@ -86,6 +93,40 @@ describe.each(['ws', 'tcp'] as const)('over %s', (via) => {
       expect(c.revision).toBe(truth.revision);
     }
     expect(truth.revision).toBe(1 + clients.reduce((n, c) => n + c.acked, 0));
+  });
+});
+
+describe('many workspaces on one server', () => {
+  it('gives each workspace its own revisions and broadcasts, opened on first use', async () => {
+    const s = await server();
+    const alice = await TestClient.session(s, 'alice');
+    const bob = await TestClient.session(s, 'bob');
+    const ids = ['w1', 'w2', 'w3', 'w4'];
+    const opened = new Map<string, Awaited<ReturnType<TestClient['open']>>>();
+    for (const id of ids) opened.set(id, await alice.open(id));
+    await bob.open('w2', false);
+    expect(s.server.stats().server.workspacesOpen).toBe(ids.length);
+    for (const [i, id] of ids.entries()) {
+      const change = build(opened.get(id)!.state, alice.clientId, (b) => {
+        b.createFile(`${id}.txt`, id);
+      });
+      expect(await alice.submit(id, 0, change, i + 1)).toMatchObject({ type: 'Ack', revision: 1 });
+    }
+    // Bob hears of w2 only, and each workspace holds only its own file.
+    expect(await bob.next('Broadcast')).toMatchObject({ workspace: 'w2', revision: 1 });
+    // A round trip on Bob's connection: whatever was sent to him before it has arrived.
+    bob.send({ type: 'Ping', nonce: 1 });
+    await bob.next('Pong');
+    expect(bob.drain(['Broadcast'])).toEqual([]);
+    for (const id of ids) {
+      const { state, revision } = await alice.open(id, false);
+      expect(revision, id).toBe(1);
+      expect(state.read(`${id}.txt`), id).toEqual({ ok: true, value: id });
+      const entries = state.list();
+      expect(entries.ok ? entries.value.map((e) => e.name) : entries.error.code, id).toEqual([
+        `${id}.txt`,
+      ]);
+    }
   });
 });
 
@@ -239,6 +280,29 @@ describe('restart', () => {
   });
 });
 
+describe('a base older than the changes kept in memory', () => {
+  it('is transformed against the changes since, read from the store', async () => {
+    const s = await server({ limits: { recentWindow: 2 } });
+    const alice = await TestClient.session(s, 'alice');
+    const { state } = await alice.open('w');
+    const made = build(state, alice.clientId, (b) => void b.createFile('f.txt', 'abc'));
+    expect(await alice.submit('w', 0, made)).toMatchObject({ type: 'Ack', revision: 1 });
+    const bob = await TestClient.session(s, 'bob');
+    const old = await bob.open('w', false);
+    for (let revision = 1; revision < 6; revision++) {
+      const typed = edit(old.state, 'f.txt', [insert(0, `${revision}`)]);
+      expect(await alice.submit('w', revision, typed)).toMatchObject({ revision: revision + 1 });
+    }
+    // Bob's append at the end of 'abc', based on revision 1: five revisions behind a window of 2.
+    const appended = edit(old.state, 'f.txt', [insert(3, '!')]);
+    expect(await bob.submit('w', 1, appended)).toMatchObject({ type: 'Ack', revision: 7 });
+    expect((await alice.open('w', false)).state.read('f.txt')).toEqual({
+      ok: true,
+      value: '54321abc!',
+    });
+  });
+});
+
 describe('rebase', () => {
   it('asks a client whose base is older than the retained log to rebase, and takes the rebased change', async () => {
     const s = await server({
@@ -299,7 +363,7 @@ describe('rebase', () => {
 });
 
 describe('shutdown', () => {
-  it('lets a commit in progress finish and acknowledges it before saying goodbye', async () => {
+  it('takes no new session or submit, lets a commit in progress finish and acknowledges it before saying goodbye', async () => {
     const store = new MemoryOpLogStore();
     // A slow disk: every commit takes 150 ms, so the change is mid-commit when shutdown starts.
     const append = store.append.bind(store);
@@ -320,6 +384,19 @@ describe('shutdown', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     const stopping = s.stop(false);
+    // While the commit is under way the server takes nothing new: no Submit, no session.
+    a.send({
+      type: 'Submit',
+      workspace: 'w',
+      baseRevision: 0,
+      clientId: a.clientId,
+      seq: 2,
+      change: build(state, a.clientId, (b) => void b.createFile('late', ''), 10),
+    });
+    const late = await TestClient.connect(s);
+    late.send({ type: 'Hello', version: [1, 0], positionEncoding: 'utf-16', clientId: 'late' });
+    expect(await late.closed()).toBe('SHUTTING_DOWN');
+    expect(await a.next('Reject')).toMatchObject({ seq: 2, error: { code: 'SHUTTING_DOWN' } });
     expect(await a.next('Ack')).toMatchObject({ seq: 1, revision: 1 });
     expect((await a.next('Goodbye')).error.code).toBe('SHUTTING_DOWN');
     await stopping;
@@ -421,6 +498,10 @@ describe('a failed commit', () => {
     expect((await a.next('Error')).error.code).toBe('STORE_FAILED');
     expect((await b.next('Error')).error.code).toBe('STORE_FAILED');
     expect(b.drain(['Broadcast'])).toEqual([]);
+    // The operator hears of it at error level, with the workspace and the code.
+    expect(s.ring.tail(s.ring.capacity).filter((r) => r.level === 50)).toContainEqual(
+      expect.objectContaining({ workspace: 'w', code: 'STORE_FAILED' }),
+    );
     // Dropped from the workspace: a Submit without opening it again is refused.
     expect(await b.submit('w', 1, [])).toMatchObject({
       type: 'Reject',
@@ -432,5 +513,30 @@ describe('a failed commit', () => {
     expect(again.state.read('kept')).toEqual({ ok: true, value: 'k' });
     expect(again.state.resolve('lost').ok).toBe(false);
     expect(await a.submit('w', 1, lost)).toMatchObject({ type: 'Ack', revision: 2 });
+  });
+});
+
+describe('a store that cannot open a workspace', () => {
+  it('answers that Open with STORE_FAILED, logs it at error, and keeps serving the session and other workspaces', async () => {
+    const store = new MemoryOpLogStore();
+    const hasWorkspace = store.hasWorkspace.bind(store);
+    let broken = true;
+    store.hasWorkspace = async (workspace) => {
+      if (workspace === 'broken' && broken) throw new Error('read error on the disk');
+      return hasWorkspace(workspace);
+    };
+    const s = await server({ store });
+    const a = await TestClient.session(s, 'alice');
+    a.send({ type: 'Open', requestId: 1, workspace: 'broken', create: true });
+    const refused = await a.next('Error');
+    expect(refused).toMatchObject({ requestId: 1, error: { code: 'STORE_FAILED' } });
+    expect(refused.error.message).toContain('read error on the disk');
+    expect(s.ring.tail(s.ring.capacity).filter((r) => r.level === 50)).toContainEqual(
+      expect.objectContaining({ workspace: 'broken', code: 'STORE_FAILED' }),
+    );
+    expect((await a.open('w')).revision).toBe(0);
+    // Nothing of the failure stays behind: once the store reads again, the workspace opens.
+    broken = false;
+    expect((await a.open('broken')).revision).toBe(0);
   });
 });

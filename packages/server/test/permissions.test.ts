@@ -189,9 +189,9 @@ describe('permissions on a live server', () => {
     expect(error.error.code).toMatch(/INVALID_PAYLOAD|INVALID_PATH/);
   });
 
-  it('refuses traversal spellings in names and treats %2e%2e as a literal name', async () => {
+  it('refuses traversal spellings, NUL and control characters in names and treats %2e%2e as a literal name', async () => {
     const { c, state, revision } = await as(['read:**', 'create:src/**'], 'w8');
-    for (const name of ['..', '.', 'a/b', 'a\\b', '']) {
+    for (const name of ['..', '.', 'a/b', 'a\\b', '', 'a\u0000b', 'a\u001bb', '/abs']) {
       c.send({
         type: 'Submit',
         workspace: 'w',

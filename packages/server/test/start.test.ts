@@ -144,22 +144,26 @@ describe('dist-space-server (npm start)', () => {
     await writeFile(
       file,
       JSON.stringify({
-        host: '127.0.0.1',
+        host: '127.0.0.2',
         port: 0,
         store: 'memory',
         auth: { devToken: true },
         limits: { maxWorkspacesOpen: 5 },
       }),
     );
-    const { child, url } = await run([
+    const { child, url, out } = await run([
       '--config',
       file,
+      '--host',
+      '127.0.0.1',
       '--data-dir',
       data,
       '--log-level',
       'silent',
     ]);
+    // The host from the command line, the store from the file.
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(out()).toContain('in memory');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
   });
@@ -203,6 +207,22 @@ describe('configuration', () => {
         expect(r.error.message).toContain('test.json');
       }
     }
+  });
+
+  it('lays the command line over the config file, section by section', () => {
+    const file = readServerConfig(
+      { port: 1234, limits: { maxWorkspacesOpen: 5 }, auth: { jwtSecretFile: 's' } },
+      DEFAULT_SERVER_CONFIG,
+      'f.json',
+    );
+    const cli = parseCommandLine(['--port', '0', '--allow-anonymous', 'read:**']);
+    if (!file.ok || !cli.ok) throw new Error('the inputs should read');
+    const merged = readServerConfig(cli.value.overrides, file.value, 'the command line');
+    expect(merged.ok && merged.value).toMatchObject({
+      port: 0,
+      limits: { maxWorkspacesOpen: 5, maxChangeOps: DEFAULT_SERVER_CONFIG.limits.maxChangeOps },
+      auth: { jwtSecretFile: 's', anonymous: { scopes: ['read:**'] }, devToken: false },
+    });
   });
 
   it('turns command-line flags into settings, and refuses unknown flags', () => {
