@@ -10,13 +10,8 @@
 /** The verbs of a scope, for {@link WorkspaceHandle.allows}. */
 export type { Verb } from '@dist-space/permissions';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
-export {
-  Client,
-  type ClientEvents,
-  type ClientOptions,
-  type ConnectionState,
-  type Connector,
-} from './client.js';
+export { Client, type ClientEvents } from './client.js';
+export type { ClientOptions, Connector } from './client-options.js';
 export { Emitter, type Off } from './emitter.js';
 export {
   IndexedDbPendingStore,
@@ -25,6 +20,7 @@ export {
 } from './indexeddb-store.js';
 export { mapFiles, type PeerPresence } from './presence.js';
 export { type RebaseResult, rebasePending } from './rebase.js';
+export type { ConnectionState } from './session-link.js';
 export {
   claimSlot,
   MemoryPendingStore,

@@ -10,7 +10,7 @@ import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { DistSpaceError, err, type Result } from '@dist-space/ot-core';
 import type { Connection } from '@dist-space/transport-adapters';
 import { connectNodeWebSocket, connectTcp } from '@dist-space/transport-adapters/node';
-import type { Connector } from './client.js';
+import type { Connector } from './client-options.js';
 
 export { FilePendingStore } from './file-store.js';
 
