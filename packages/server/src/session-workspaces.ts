@@ -16,7 +16,7 @@ import {
 import { concealDenial, concealFailure } from './hidden-nodes.js';
 import type { OpenWorkspace } from './open-workspace.js';
 import { mapSelectionsThrough } from './presence.js';
-import type { SequencedChange } from './sequencer.js';
+import type { SequencedChange } from './sequencer-log.js';
 import type { Session, SessionContext } from './session.js';
 
 type WorkspaceMessage = MessageOf<'Open' | 'Catchup' | 'Leave' | 'Submit' | 'Presence'>;

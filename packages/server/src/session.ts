@@ -23,7 +23,7 @@ import type { AdminApi } from './admin.js';
 import type { ServerLimits } from './limits.js';
 import type { Member, OpenWorkspace } from './open-workspace.js';
 import type { Visibility } from './projection.js';
-import { clientIdTaken } from './sequencer.js';
+import { clientIdTaken } from './sequencer-errors.js';
 import { SessionWorkspaces } from './session-workspaces.js';
 import type { WorkspaceHost } from './workspace-host.js';
 
