@@ -192,7 +192,9 @@ export class Session implements Member {
         // The protocol answers every Submit with an Ack or a Reject for its seq: a client
         // waits for that answer before it sends anything more to the workspace.
         this.chain = this.chain
-          .then(() => this.workspaces.submitUnreadable(submit.workspace, submit.seq, decoded.error))
+          .then(() =>
+            this.workspaces.submits.submitUnreadable(submit.workspace, submit.seq, decoded.error),
+          )
           .catch((e: unknown) => this.internal(e));
         return;
       }
