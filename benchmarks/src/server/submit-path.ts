@@ -27,7 +27,7 @@ const FILE_ID = 'F:1';
 const caps = Capabilities.parse(['read:**', 'write:**', 'create:**', 'delete:**']);
 if (!caps.ok) throw caps.error;
 const capabilities = caps.value;
-// What the server's session does for a submit (session-workspaces.ts, `authorize`).
+// What the server's session does for a submit (session-submits.ts, `authorize`).
 const authorize: SubmitRequest['authorize'] = (state, change) => {
   const touched = touchedPathsOfApplied(state, change);
   if (!touched.ok) return touched;

@@ -27,13 +27,12 @@ export { openPersistentLog, storeStorage } from './persistent-log.js';
 export { projectChange, projectWorkspace, statesOf, type Visibility } from './projection.js';
 export {
   type CommitListener,
-  type SequencedChange,
-  type SequencerLog,
   type SequencerOptions,
   type SubmitOutcome,
   type SubmitRequest,
   WorkspaceSequencer,
 } from './sequencer.js';
+export type { SequencedChange, SequencerLog } from './sequencer-log.js';
 export { DistSpaceServer, type DistSpaceServerOptions } from './server.js';
 export { type RunningServer, startServer } from './start.js';
 export { WorkspaceHost, type WorkspaceStorage } from './workspace-host.js';

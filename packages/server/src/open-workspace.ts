@@ -16,7 +16,8 @@ import {
   type Visibility,
 } from './projection.js';
 import { RateMeter } from './rate-meter.js';
-import { type SequencedChange, type SequencerLog, WorkspaceSequencer } from './sequencer.js';
+import { WorkspaceSequencer } from './sequencer.js';
+import type { SequencedChange, SequencerLog } from './sequencer-log.js';
 
 /** A session as a workspace sees it: someone to send messages to, with a view of the files. */
 export interface Member {

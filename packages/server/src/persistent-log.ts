@@ -6,7 +6,7 @@ import {
 } from '@dist-space/oplog-storage';
 import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { parseWorkspaceChange } from '@dist-space/vfs-workspace';
-import type { SequencedChange, SequencerLog } from './sequencer.js';
+import type { SequencedChange, SequencerLog } from './sequencer-log.js';
 import type { WorkspaceStorage } from './workspace-host.js';
 
 function fromEntry(entry: HistoryEntry): SequencedChange {

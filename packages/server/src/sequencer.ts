@@ -3,53 +3,16 @@ import {
   type ApplyOptions,
   applyWorkspaceChange,
   countChangeOps,
-  hasTreeOp,
   type TransformNote,
-  tryTransformWorkspaceChange,
   type Workspace,
   type WorkspaceChange,
   type WorkspaceOp,
 } from '@dist-space/vfs-workspace';
+import { RecentChanges, type Sequenced } from './recent-changes.js';
+import { clientIdTaken, internalError, limitBreach, shuttingDown } from './sequencer-errors.js';
+import type { SequencedChange, SequencerLog } from './sequencer-log.js';
+import { transformSubmit } from './submit-transform.js';
 import './errors.js';
-
-/** One change as the sequencer put it in the workspace's order. */
-export interface SequencedChange {
-  /** The revision it made: the revision before it plus one. */
-  readonly revision: number;
-  readonly clientId: string;
-  readonly seq: number;
-  /** The subject of the session that submitted it. */
-  readonly author: string;
-  /** When it was sequenced, ms since the epoch. */
-  readonly time: number;
-  /** The change as applied: transformed to apply to revision `revision - 1`. */
-  readonly change: WorkspaceChange;
-}
-
-/**
- * Where a sequencer keeps its workspace's history: the durable log behind it. `append` resolves
- * only once the change is durable, and appends made in order commit in order (a later one never
- * commits when an earlier one failed).
- */
-export interface SequencerLog {
-  /** The revision of the last committed change when the log was opened. */
-  readonly revision: number;
-  /** The workspace at that revision. */
-  readonly state: Workspace;
-  /** Commits one change, with the state it produced (for snapshots). */
-  append(entry: SequencedChange, stateAfter: Workspace): Promise<void>;
-  /**
-   * The committed changes with revisions `since + 1` to `upTo`, in order, or `REBASE_REQUIRED`
-   * when the log no longer holds them all.
-   */
-  changesSince(since: number, upTo: number): Promise<Result<SequencedChange[]>>;
-  /** The committed change a client submitted as `seq`, if the log still holds it. */
-  findBySeq(clientId: string, seq: number): Promise<SequencedChange | undefined>;
-  /** The highest seq the log holds from a client, truncation notwithstanding. */
-  highestSeq(clientId: string): Promise<number | undefined>;
-  /** Flushes and releases the log. */
-  close(): Promise<void>;
-}
 
 /** A change a session submits. */
 export interface SubmitRequest {
@@ -126,16 +89,6 @@ export interface SequencerOptions {
   readonly onFailure: (error: DistSpaceError) => void;
 }
 
-interface Pending {
-  readonly entry: SequencedChange;
-  readonly durable: Promise<Result<void>>;
-}
-
-/** A submit the sequencer has put in order (or answered): its outcome, once durable. */
-interface Sequenced {
-  readonly outcome: Promise<Result<SubmitOutcome>>;
-}
-
 /**
  * Puts the changes of one workspace in one order (DESIGN.md 3.3-3.7). A submit is deduplicated
  * by `(clientId, seq)`, transformed as one unit against every change sequenced since its base
@@ -150,13 +103,8 @@ export class WorkspaceSequencer {
   private headState: Workspace;
   private committed: number;
   private committedStateValue: Workspace;
-  /** The newest sequenced changes, oldest first, at most `recentWindow` committed ones. */
-  private readonly recent: SequencedChange[] = [];
-  /** Sequenced changes by client and seq, while they are in `recent`. */
-  private readonly bySeq = new Map<string, Map<number, Pending>>();
-  private readonly highest = new Map<string, number>();
-  /** The author of each client id seen, or null while the log holds none of its changes. */
-  private readonly owners = new Map<string, string | null>();
+  /** The recent changes, and per client id its seqs and owner. */
+  private readonly recent: RecentChanges;
   private queue: Promise<unknown> = Promise.resolve();
   private commits: Promise<unknown> = Promise.resolve();
   private failure: DistSpaceError | undefined;
@@ -168,6 +116,7 @@ export class WorkspaceSequencer {
   ) {
     this.head = this.committed = log.revision;
     this.headState = this.committedStateValue = log.state;
+    this.recent = new RecentChanges(log, options.recentWindow, this);
   }
 
   /** The revision of the newest durable change: what sessions may see. */
@@ -220,7 +169,7 @@ export class WorkspaceSequencer {
         ),
       );
     }
-    const fromMemory = this.recentRange(since, upTo);
+    const fromMemory = this.recent.range(since, upTo);
     if (fromMemory) return ok(fromMemory);
     return this.log.changesSince(since, upTo);
   }
@@ -230,7 +179,7 @@ export class WorkspaceSequencer {
    * the workspace in the same turn as it is told what it missed.
    */
   recentSince(since: number): SequencedChange[] | undefined {
-    return this.recentRange(since, this.committed);
+    return this.recent.range(since, this.committed);
   }
 
   /** Waits for every sequenced change to be durable, then closes the log. */
@@ -252,12 +201,12 @@ export class WorkspaceSequencer {
     if (this.failure) return err(this.failure);
     // Before dedupe: another user's Submit under this client id must not be acknowledged as a
     // duplicate, nor make the owner's own next change one (a silent loss).
-    const known = this.owners.get(request.clientId);
-    const owner = known !== undefined ? known : await this.loadOwner(request.clientId);
+    const known = this.recent.knownOwner(request.clientId);
+    const owner = known !== undefined ? known : await this.recent.loadOwner(request.clientId);
     if (owner !== null && owner !== request.author) {
       return err(clientIdTaken(request.clientId, this.options.workspace));
     }
-    const duplicate = await this.findDuplicate(request.clientId, request.seq);
+    const duplicate = await this.recent.findDuplicate(request.clientId, request.seq);
     if (duplicate) return ok(duplicate);
     if (request.unreadable) return err(request.unreadable);
 
@@ -285,37 +234,15 @@ export class WorkspaceSequencer {
     const concurrent = await this.concurrentSince(base);
     if (!concurrent.ok) return concurrent;
 
+    // Nothing sequenced since the base (the common case) leaves the change as it is, without
+    // the allocations of a transform.
     let change: WorkspaceChange = request.change;
-    const notes: TransformNote[] = [];
-    // The index in the submitted change of each op of `change` (-1 for a fix-up op), so that
-    // notes name the ops as the author sent them; undefined while they are the same.
-    let origins: number[] | undefined;
+    let notes: readonly TransformNote[] = [];
     let crossedTreeOps = false;
-    for (const other of concurrent.value) {
-      if (other.clientId === request.clientId) {
-        // The client's own earlier change is already under this one: the client sent before
-        // its previous change was acknowledged, which the protocol does not allow.
-        return err(
-          new DistSpaceError(
-            'INVALID_REVISION',
-            `Change ${request.seq} is based on revision ${base}, before this client's own change ${other.seq} (revision ${other.revision}); wait for each Ack before sending the next change.`,
-            { baseRevision: base, ownRevision: other.revision },
-          ),
-        );
-      }
-      if (change.length === 0) break;
-      if (hasTreeOp(other.change)) crossedTreeOps = true;
-      // The change comes from a peer: a context that fits no workspace is a typed reject,
-      // never an exception in the request path.
-      const transformed = tryTransformWorkspaceChange(change, other.change, 'right');
+    if (concurrent.value.length > 0) {
+      const transformed = transformSubmit(request, concurrent.value);
       if (!transformed.ok) return transformed;
-      change = transformed.value.change;
-      for (const note of transformed.value.notes) {
-        const index = origins ? origins[note.index]! : note.index;
-        if (index >= 0) notes.push({ ...note, index });
-      }
-      const step = transformed.value.origins;
-      origins = origins ? step.map((o) => (o < 0 ? -1 : origins![o]!)) : step;
+      ({ change, notes, crossedTreeOps } = transformed.value);
     }
 
     const before = this.headState;
@@ -351,7 +278,7 @@ export class WorkspaceSequencer {
       notes,
       crossedTreeOps,
     );
-    this.remember(entry, durable);
+    this.recent.remember(entry, durable);
     const outcome = durable.then(
       (done): Result<SubmitOutcome> =>
         done.ok ? ok({ revision: entry.revision, duplicate: false, change, notes }) : done,
@@ -379,7 +306,7 @@ export class WorkspaceSequencer {
       }
       this.committed = entry.revision;
       this.committedStateValue = after;
-      this.trimRecent();
+      this.recent.trim(this.committed);
       this.options.onCommit(entry, before, after, origin, notes, crossedTreeOps);
       return ok(undefined);
     });
@@ -404,71 +331,8 @@ export class WorkspaceSequencer {
     // Forget what was sequenced but never committed: the log holds the truth.
     this.head = this.committed;
     this.headState = this.committedStateValue;
-    while (
-      this.recent.length > 0 &&
-      this.recent[this.recent.length - 1]!.revision > this.committed
-    ) {
-      const dropped = this.recent.pop()!;
-      this.bySeq.get(dropped.clientId)?.delete(dropped.seq);
-    }
+    this.recent.forgetAfter(this.committed);
     this.options.onFailure(this.failure);
-  }
-
-  private remember(entry: SequencedChange, durable: Promise<Result<void>>): void {
-    this.recent.push(entry);
-    let seqs = this.bySeq.get(entry.clientId);
-    if (!seqs) {
-      seqs = new Map();
-      this.bySeq.set(entry.clientId, seqs);
-    }
-    seqs.set(entry.seq, { entry, durable });
-    if (!this.owners.get(entry.clientId)) this.owners.set(entry.clientId, entry.author);
-    if ((this.highest.get(entry.clientId) ?? 0) < entry.seq)
-      this.highest.set(entry.clientId, entry.seq);
-  }
-
-  private trimRecent(): void {
-    let excess = this.recent.length - this.options.recentWindow;
-    while (excess > 0 && this.recent[0]!.revision <= this.committed) {
-      const old = this.recent.shift()!;
-      const seqs = this.bySeq.get(old.clientId);
-      seqs?.delete(old.seq);
-      if (seqs?.size === 0) this.bySeq.delete(old.clientId);
-      excess--;
-    }
-  }
-
-  /**
-   * The subject whose change first used `clientId` here, or null when none is sequenced, read
-   * from the log the first time a client id is seen (so that a restart keeps it); `owners`
-   * answers after that without waiting.
-   */
-  private async loadOwner(clientId: string): Promise<string | null> {
-    const highest = await this.highestSeqOf(clientId);
-    // The newest change is the one truncation keeps longest. Once truncation dropped all of a
-    // client's changes the owner is unknown, and the next new change claims the id again.
-    const owner =
-      highest > 0 ? ((await this.log.findBySeq(clientId, highest))?.author ?? null) : null;
-    this.owners.set(clientId, owner);
-    return owner;
-  }
-
-  /**
-   * The answer to a resubmission (once the original is durable), or undefined for a new change.
-   */
-  private async findDuplicate(clientId: string, seq: number): Promise<Sequenced | undefined> {
-    const pending = this.bySeq.get(clientId)?.get(seq);
-    if (pending) {
-      const outcome = pending.durable.then(
-        (done): Result<SubmitOutcome> => (done.ok ? ok(duplicateOf(pending.entry.revision)) : done),
-      );
-      return { outcome };
-    }
-    if (seq > (await this.highestSeqOf(clientId))) return undefined;
-    const stored = await this.log.findBySeq(clientId, seq);
-    // A seq at or below the client's highest is a resubmission even when truncation dropped its
-    // record: it was sequenced, and sequencing it again would apply it twice.
-    return { outcome: Promise.resolve(ok(duplicateOf(stored?.revision ?? this.committed))) };
   }
 
   /**
@@ -476,13 +340,8 @@ export class WorkspaceSequencer {
    * first sight. A client that lost its own count numbers its next change above it (Snapshot's
    * `lastSeq`), or this sequencer would answer that change as a resubmission.
    */
-  async highestSeqOf(clientId: string): Promise<number> {
-    let highest = this.highest.get(clientId);
-    if (highest === undefined) {
-      highest = (await this.log.highestSeq(clientId)) ?? 0;
-      this.highest.set(clientId, highest);
-    }
-    return highest;
+  highestSeqOf(clientId: string): Promise<number> {
+    return this.recent.highestSeqOf(clientId);
   }
 
   /**
@@ -493,85 +352,26 @@ export class WorkspaceSequencer {
    * and the client, not knowing it as its own, would send it again.
    */
   async settleSeqsOf(clientId: string): Promise<void> {
-    await this.highestSeqOf(clientId);
+    await this.recent.highestSeqOf(clientId);
     await this.queue;
   }
 
   /** The highest seq sequenced from `clientId` as far as memory knows (0 for none). */
   knownHighestSeq(clientId: string): number {
-    return this.highest.get(clientId) ?? 0;
+    return this.recent.knownHighestSeq(clientId);
   }
 
   /** The changes after `base` up to the head, committed or not. */
   private async concurrentSince(base: number): Promise<Result<readonly SequencedChange[]>> {
     if (base === this.head) return ok([]);
-    const fromMemory = this.recentRange(base, this.head);
+    const fromMemory = this.recent.range(base, this.head);
     if (fromMemory) return ok(fromMemory);
     // Older than the window: the log holds the committed part; the rest is in memory.
     const stored = await this.log.changesSince(base, this.committed);
     if (!stored.ok) return stored;
-    const tail = this.recent.filter((e) => e.revision > this.committed);
+    const tail = this.recent.newerThan(this.committed);
     return ok([...stored.value, ...tail]);
   }
-
-  private recentRange(since: number, upTo: number): SequencedChange[] | undefined {
-    if (since === upTo) return [];
-    const first = this.recent[0];
-    if (first === undefined || first.revision > since + 1) return undefined;
-    const start = since + 1 - first.revision;
-    return this.recent.slice(start, start + (upTo - since));
-  }
-}
-
-/**
- * Gives the workspace limits their own codes: vfs-workspace reports both as `LIMIT_EXCEEDED`,
- * naming the file (`details.id`) when a file grew too long.
- */
-function limitBreach(error: DistSpaceError, workspace: string): DistSpaceError {
-  if (error.code !== 'LIMIT_EXCEEDED') return error;
-  const details = error.details as { id?: string; limit?: number; actual?: number };
-  if (details.id !== undefined) {
-    return new DistSpaceError(
-      'FILE_TOO_LARGE',
-      `The change would make file ${details.id} ${details.actual} code units long; files may hold at most ${details.limit}.`,
-      { ...details, workspace },
-    );
-  }
-  return new DistSpaceError(
-    'WORKSPACE_FULL',
-    `The change would leave ${details.actual} files and directories in workspace '${workspace}'; the limit is ${details.limit}.`,
-    { ...details, workspace },
-  );
-}
-
-function duplicateOf(revision: number): SubmitOutcome {
-  return { revision, duplicate: true, change: [], notes: [] };
-}
-
-/** The refusal of a client id that another subject's changes already use. */
-export function clientIdTaken(clientId: string, workspace?: string): DistSpaceError {
-  return new DistSpaceError(
-    'CLIENT_ID_TAKEN',
-    `Client id '${clientId}' belongs to another user${workspace === undefined ? '' : ` in workspace '${workspace}'`}; generate a fresh client id and connect again.`,
-    { clientId, ...(workspace === undefined ? {} : { workspace }) },
-  );
-}
-
-function shuttingDown(workspace: string): DistSpaceError {
-  return new DistSpaceError(
-    'SHUTTING_DOWN',
-    `Workspace '${workspace}' is closing; submit again after reconnecting.`,
-  );
-}
-
-function internalError(e: unknown): DistSpaceError {
-  return new DistSpaceError(
-    'INTERNAL_ERROR',
-    'The server failed to process the change; it was not applied.',
-    {
-      cause: e instanceof Error ? e.message : String(e),
-    },
-  );
 }
 
 export type { WorkspaceOp };

@@ -1,49 +1,33 @@
-import { DistSpaceError, err, ok, type Result, type Selection } from '@dist-space/ot-core';
+import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import { checkWorkspaceAccess } from '@dist-space/permissions';
-import {
-  encodeMessage,
-  encodeSnapshot,
-  errorToPayload,
-  type MessageOf,
-  type PlainMap,
-} from '@dist-space/protocol';
-import { TokenBucket } from '@dist-space/transport-adapters';
-import {
-  touchedPathsOfApplied,
-  type Workspace,
-  type WorkspaceChange,
-} from '@dist-space/vfs-workspace';
-import { concealDenial, concealFailure } from './hidden-nodes.js';
+import { encodeMessage, encodeSnapshot, type MessageOf } from '@dist-space/protocol';
 import type { OpenWorkspace } from './open-workspace.js';
-import { mapSelectionsThrough } from './presence.js';
-import type { SequencedChange } from './sequencer.js';
+import { oldestOf, rebaseRequired } from './rebase-required.js';
+import type { SequencedChange } from './sequencer-log.js';
 import type { Session, SessionContext } from './session.js';
+import { SessionPresence } from './session-presence.js';
+import { SessionSubmits } from './session-submits.js';
 
 type WorkspaceMessage = MessageOf<'Open' | 'Catchup' | 'Leave' | 'Submit' | 'Presence'>;
 
-interface PendingPresence {
-  files: Record<string, { selections: Selection[] }>;
-  state?: PlainMap;
-}
-
 /**
  * The workspaces one session follows, and its workspace messages: Open and Catchup (join and
- * get the state or what was missed), Leave, Submit (sequenced, answered by Ack or Reject) and
- * Presence (checked, coalesced to the presence rate, relayed).
+ * get the state or what was missed) and Leave here, Submit in {@link SessionSubmits} (sequenced,
+ * answered by Ack or Reject) and Presence in {@link SessionPresence} (checked, coalesced to the
+ * presence rate, relayed).
  */
 export class SessionWorkspaces {
   private readonly joined = new Map<string, OpenWorkspace>();
-  private readonly submits: TokenBucket;
-  private inFlight = 0;
-  private readonly presenceDue = new Map<string, PendingPresence>();
-  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastPresenceAt = 0;
+  /** The session's Submits (see {@link SessionSubmits.submitUnreadable} for unreadable ones). */
+  readonly submits: SessionSubmits;
+  private readonly presence: SessionPresence;
 
   constructor(
     private readonly session: Session,
     private readonly ctx: SessionContext,
   ) {
-    this.submits = new TokenBucket(ctx.limits.submitsPerSecond, ctx.limits.submitBurst);
+    this.submits = new SessionSubmits(session, ctx, this.joined);
+    this.presence = new SessionPresence(session, ctx, this.joined);
   }
 
   /** The ids of the workspaces the session follows. */
@@ -62,24 +46,24 @@ export class SessionWorkspaces {
         this.leave(message.workspace);
         return;
       case 'Submit':
-        this.submit(message);
+        this.submits.submit(message);
         return;
       case 'Presence':
-        this.presence(message);
+        this.presence.receive(message);
         return;
     }
   }
 
   /** The session is gone: leave every workspace. */
   leaveAll(): void {
-    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presence.stop();
     for (const id of [...this.joined.keys()]) this.leave(id);
   }
 
   /** A workspace dropped the session (see `Member.detach`). */
   detached(workspace: string): void {
     this.joined.delete(workspace);
-    this.presenceDue.delete(workspace);
+    this.presence.forget(workspace);
   }
 
   private async acquire(workspace: string, create: boolean): Promise<Result<OpenWorkspace>> {
@@ -156,7 +140,7 @@ export class SessionWorkspaces {
     for (const frame of encodeSnapshot(snapshot, this.ctx.protocolLimits.maxFrameBytes)) {
       this.session.sendFrame(frame);
     }
-    this.sendOthersPresence(ws);
+    this.presence.sendOthers(ws);
   }
 
   /**
@@ -172,28 +156,6 @@ export class SessionWorkspaces {
     if (this.joined.has(ws.id)) return;
     this.joined.set(ws.id, ws);
     ws.join(this.session);
-  }
-
-  /**
-   * Others' cursors, so that a newcomer sees them at once. Sent after the state (Snapshot or
-   * Changes), at its revision: a client that rebases onto a Snapshot forgets the cursors it had,
-   * and one that catches up with Changes reaches the Presence's revision only with them.
-   */
-  private sendOthersPresence(ws: OpenWorkspace): void {
-    for (const record of ws.presence.values()) {
-      if (record.sessionId === this.session.sessionId) continue;
-      const files = this.readableFiles(ws.sequencer.state, record.files);
-      this.session.send({
-        type: 'Presence',
-        workspace: ws.id,
-        revision: ws.revision,
-        files,
-        sessionId: record.sessionId,
-        subject: record.subject,
-        clientId: record.clientId,
-        ...(record.state ? { state: record.state as PlainMap } : {}),
-      });
-    }
   }
 
   private async catchup(message: MessageOf<'Catchup'>): Promise<void> {
@@ -264,293 +226,17 @@ export class SessionWorkspaces {
     }
     this.join(open);
     this.session.sendFrame(frame);
-    this.sendOthersPresence(open);
+    this.presence.sendOthers(open);
   }
 
   private leave(workspace: string): void {
     const ws = this.joined.get(workspace);
     if (!ws) return;
     this.joined.delete(workspace);
-    this.presenceDue.delete(workspace);
+    this.presence.forget(workspace);
     ws.leave(this.session.sessionId);
   }
-
-  /**
-   * A Submit whose change the decoder refused (`error`), with its workspace and seq read: it is
-   * answered as a Submit is, so that its client hears about that seq. A Reject with the error
-   * (the change is not applied), or the original Ack when the seq was sequenced before (a resend
-   * of a change the server has, in a form it cannot read, must not be taken back).
-   */
-  submitUnreadable(workspace: string, seq: number, error: DistSpaceError): void {
-    const message: MessageOf<'Submit'> = {
-      type: 'Submit',
-      workspace,
-      seq,
-      clientId: this.session.clientId,
-      baseRevision: 0,
-      change: [],
-    };
-    this.submit(message, error);
-  }
-
-  private submit(message: MessageOf<'Submit'>, unreadable?: DistSpaceError): void {
-    const reject = (error: DistSpaceError) => {
-      this.session.log.info(
-        { workspace: message.workspace, seq: message.seq, code: error.code },
-        error.message,
-      );
-      this.session.send({
-        type: 'Reject',
-        workspace: message.workspace,
-        seq: message.seq,
-        error: errorToPayload(error),
-      });
-    };
-    const ws = this.joined.get(message.workspace);
-    if (!ws) {
-      reject(
-        new DistSpaceError(
-          'NOT_OPEN',
-          `Open workspace '${message.workspace}' before submitting to it.`,
-          {
-            workspace: message.workspace,
-          },
-        ),
-      );
-      return;
-    }
-    if (message.clientId !== this.session.clientId) {
-      reject(
-        new DistSpaceError(
-          'PROTOCOL_VIOLATION',
-          `The Submit names client '${message.clientId}' but this session is client '${this.session.clientId}'.`,
-        ),
-      );
-      return;
-    }
-    if (this.ctx.shuttingDown()) {
-      reject(
-        new DistSpaceError(
-          'SHUTTING_DOWN',
-          'The server is shutting down; submit again after reconnecting.',
-        ),
-      );
-      return;
-    }
-    if (this.inFlight >= this.ctx.limits.maxInFlightSubmits || this.submits.take() !== 'accept') {
-      reject(
-        new DistSpaceError(
-          'RATE_LIMITED',
-          `Too many submits: at most ${this.ctx.limits.submitsPerSecond} per second and ${this.ctx.limits.maxInFlightSubmits} waiting for their ack; batch changes and wait for acks.`,
-          { limit: this.ctx.limits.submitsPerSecond },
-        ),
-      );
-      return;
-    }
-    this.inFlight++;
-    const caps = this.session.capabilities!;
-    void ws.sequencer
-      .submit({
-        clientId: message.clientId,
-        seq: message.seq,
-        author: this.session.subject,
-        baseRevision: message.baseRevision,
-        change: message.change,
-        authorize: (state, change) => authorize(caps, state, change),
-        concealFailure: (state, change, failure) => concealFailure(caps, state, change, failure),
-        origin: this.session,
-        ...(unreadable ? { unreadable } : {}),
-      })
-      .then((outcome) => {
-        this.inFlight--;
-        if (!outcome.ok) {
-          const { error } = outcome;
-          reject(
-            error.code === 'REBASE_REQUIRED'
-              ? rebaseRequired(ws, { baseRevision: message.baseRevision }, oldestOf(error))
-              : error,
-          );
-          return;
-        }
-        const { revision, duplicate, notes } = outcome.value;
-        // A new change was acknowledged with its commit, in revision order; a resubmission is
-        // answered here with the revision it became the first time.
-        if (duplicate) {
-          this.session.send({ type: 'Ack', workspace: ws.id, seq: message.seq, revision });
-          return;
-        }
-        if (notes.length > 0) {
-          this.session.log.info(
-            { workspace: ws.id, seq: message.seq, notes: notes.length },
-            'change altered by transform',
-          );
-        }
-      });
-  }
-
-  private presence(message: MessageOf<'Presence'>): void {
-    const ws = this.joined.get(message.workspace);
-    if (!ws) {
-      this.session.sendError(
-        new DistSpaceError(
-          'NOT_OPEN',
-          `Open workspace '${message.workspace}' before sending presence.`,
-        ),
-        undefined,
-        message.workspace,
-      );
-      return;
-    }
-    const state = ws.sequencer.state;
-    const files: Record<string, { selections: Selection[] }> = {};
-    for (const [fileId, file] of Object.entries(message.files)) {
-      const node = state.node(fileId);
-      const path = node?.kind === 'file' ? state.pathOf(fileId) : undefined;
-      // Deleted since, never a file, or one the session may not read: nothing to show, and
-      // the same silence for all three, so that presence tells nothing of hidden files.
-      if (path === undefined || !this.session.capabilities!.allows('read', path)) continue;
-      files[fileId] = {
-        selections: file.selections.map((s) => ({ anchor: s.anchor, head: s.head })),
-      };
-    }
-    let mapped = files;
-    if (message.revision !== ws.revision) {
-      const missed = ws.sequencer.recentSince(message.revision);
-      if (missed === undefined || message.revision > ws.revision) return; // too old to map: drop
-      mapped = mapSelectionsThrough(
-        files,
-        missed.map((c) => c.change),
-        (id) => state.node(id)?.kind === 'file',
-      );
-    }
-    for (const [fileId, file] of Object.entries(mapped)) {
-      const length = state.text(fileId)?.length ?? 0;
-      if (file.selections.some((s) => s.anchor > length || s.head > length)) {
-        this.session.sendError(
-          new DistSpaceError(
-            'INVALID_PAYLOAD',
-            `A selection in file ${fileId} lies past its end (${length}).`,
-            {
-              fileId,
-            },
-          ),
-          undefined,
-          message.workspace,
-        );
-        return;
-      }
-    }
-    this.presenceDue.set(ws.id, {
-      files: mapped,
-      ...(message.state ? { state: message.state } : {}),
-    });
-    this.schedulePresence();
-  }
-
-  /** Relays due presence at most `presencePerSecond` times a second, the newest winning. */
-  private schedulePresence(): void {
-    if (this.presenceTimer) return;
-    const interval = 1000 / this.ctx.limits.presencePerSecond;
-    const wait = Math.max(0, this.lastPresenceAt + interval - Date.now());
-    this.presenceTimer = setTimeout(() => {
-      this.presenceTimer = undefined;
-      this.lastPresenceAt = Date.now();
-      this.flushPresence();
-    }, wait);
-    this.presenceTimer.unref?.();
-  }
-
-  private flushPresence(): void {
-    for (const [workspace, due] of this.presenceDue) {
-      const ws = this.joined.get(workspace);
-      if (!ws) continue;
-      ws.presence.set({
-        sessionId: this.session.sessionId,
-        subject: this.session.subject,
-        clientId: this.session.clientId,
-        files: due.files,
-        ...(due.state ? { state: due.state } : {}),
-      });
-      const state = ws.sequencer.state;
-      for (const member of ws.members.values()) {
-        if (member === this.session) continue;
-        member.send({
-          type: 'Presence',
-          workspace,
-          revision: ws.revision,
-          files: member.visibility
-            ? filterFiles(state, due.files, member.visibility.file)
-            : due.files,
-          sessionId: this.session.sessionId,
-          subject: this.session.subject,
-          clientId: this.session.clientId,
-          ...(due.state ? { state: due.state } : {}),
-        });
-      }
-    }
-    this.presenceDue.clear();
-  }
-
-  private readableFiles(state: Workspace, files: Record<string, { selections: Selection[] }>) {
-    const visibility = this.session.visibility;
-    return visibility ? filterFiles(state, files, visibility.file) : files;
-  }
-}
-
-function filterFiles(
-  state: Workspace,
-  files: Record<string, { selections: Selection[] }>,
-  canRead: (path: string) => boolean,
-): Record<string, { selections: Selection[] }> {
-  const out: Record<string, { selections: Selection[] }> = {};
-  for (const [id, file] of Object.entries(files)) {
-    const path = state.pathOf(id);
-    if (path !== undefined && canRead(path)) out[id] = file;
-  }
-  return out;
-}
-
-/**
- * Checks a (transformed) change against a session's scopes, on the state it will apply to; the
- * sequencer calls it only with a change it has applied to that state.
- */
-export function authorize(
-  caps: NonNullable<Session['capabilities']>,
-  state: Workspace,
-  change: WorkspaceChange,
-): Result<void> {
-  // The sequencer applied the change before asking, so the walk of its paths does not fail; if
-  // it ever did, its error refuses the change rather than throwing in the request path.
-  const allowed = caps.checkChange(state, change);
-  if (allowed.ok) return allowed;
-  // Refusals are rare: the paths are walked a second time only to word this one.
-  const touched = touchedPathsOfApplied(state, change);
-  if (!touched.ok) return touched;
-  return err(concealDenial(caps, state, change, touched.value, allowed.error));
 }
 
 /** Catchup reads from the log this often, at most, while commits outrun the memory window. */
 const MAX_CATCHUP_ROUNDS = 4;
-
-/** The oldest revision a Catchup can start from, as the log's refusal states it. */
-function oldestOf(refusal: DistSpaceError): number | undefined {
-  return (refusal.details as { oldestRevision?: number } | undefined)?.oldestRevision;
-}
-
-/**
- * `REBASE_REQUIRED` as the protocol states it: the revision asked for (`sinceRevision` of a
- * Catchup, `baseRevision` of a Submit), the oldest revision a Catchup can still start from, and
- * the current revision.
- */
-function rebaseRequired(
-  ws: OpenWorkspace,
-  asked: { readonly sinceRevision: number } | { readonly baseRevision: number },
-  oldestRevision: number | undefined,
-): DistSpaceError {
-  const since = 'sinceRevision' in asked ? asked.sinceRevision : asked.baseRevision;
-  return new DistSpaceError(
-    'REBASE_REQUIRED',
-    `Workspace '${ws.id}' no longer keeps the changes after revision ${since} (the oldest it can catch up from is ${oldestRevision}); open it again for a snapshot at revision ${ws.revision} and rebase pending changes onto it.`,
-    { workspace: ws.id, ...asked, oldestRevision, revision: ws.revision },
-  );
-}

@@ -23,7 +23,7 @@ import type { AdminApi } from './admin.js';
 import type { ServerLimits } from './limits.js';
 import type { Member, OpenWorkspace } from './open-workspace.js';
 import type { Visibility } from './projection.js';
-import { clientIdTaken } from './sequencer.js';
+import { clientIdTaken } from './sequencer-errors.js';
 import { SessionWorkspaces } from './session-workspaces.js';
 import type { WorkspaceHost } from './workspace-host.js';
 
@@ -192,7 +192,9 @@ export class Session implements Member {
         // The protocol answers every Submit with an Ack or a Reject for its seq: a client
         // waits for that answer before it sends anything more to the workspace.
         this.chain = this.chain
-          .then(() => this.workspaces.submitUnreadable(submit.workspace, submit.seq, decoded.error))
+          .then(() =>
+            this.workspaces.submits.submitUnreadable(submit.workspace, submit.seq, decoded.error),
+          )
           .catch((e: unknown) => this.internal(e));
         return;
       }

@@ -2,7 +2,7 @@ import { DistSpaceError, err, ok, type Result } from '@dist-space/ot-core';
 import type { Logger } from 'pino';
 import type { ServerLimits } from './limits.js';
 import { OpenWorkspace } from './open-workspace.js';
-import type { SequencerLog } from './sequencer.js';
+import type { SequencerLog } from './sequencer-log.js';
 
 /** How the host reaches storage: whether a workspace exists, making one, and opening its log. */
 export interface WorkspaceStorage {
