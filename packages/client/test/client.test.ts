@@ -37,6 +37,32 @@ function countSubmits(c: Client): () => number {
   return () => count;
 }
 
+/**
+ * A guest's edit made offline in `open/`, where it may write, saved; meanwhile `open/` moves to
+ * `archive/`, where it may not. Returns the admin's handle and the guest's client connected
+ * again on the same store, before it opens the workspace.
+ */
+async function editMovedOutOfScope() {
+  server = await startTestServer();
+  const admin = await (await client('root')).open('w', { create: true });
+  must(admin.createDir('open'));
+  must(admin.createFile('open/f.txt', 'text'));
+  await admin.whenSynced();
+  const store = new KeyedStore();
+  const scopes = ['read:**', 'write:open/**'];
+  const first = await client('guest', { scopes, storage: store });
+  const offline = await first.open('w');
+  await goOffline(first);
+  must(offline.insert('open/f.txt', 4, '!')); // allowed where the file is now
+  await (offline as unknown as { saved(): Promise<void> }).saved();
+  await first.close();
+  // Meanwhile the directory moves where the guest may not write.
+  must(admin.rename('open', 'archive'));
+  await admin.whenSynced();
+  const again = await client('guest', { scopes, storage: store });
+  return { admin, again };
+}
+
 const same = (
   a: { state: Parameters<typeof workspaceToWire>[0] },
   b: { state: Parameters<typeof workspaceToWire>[0] },
@@ -486,23 +512,7 @@ describe('Client', () => {
   });
 
   it('refuses before sending an edit that a concurrent move took out of its scopes', async () => {
-    server = await startTestServer();
-    const admin = await (await client('root')).open('w', { create: true });
-    must(admin.createDir('open'));
-    must(admin.createFile('open/f.txt', 'text'));
-    await admin.whenSynced();
-    const store = new KeyedStore();
-    const scopes = ['read:**', 'write:open/**'];
-    const first = await client('guest', { scopes, storage: store });
-    const offline = await first.open('w');
-    await goOffline(first);
-    must(offline.insert('open/f.txt', 4, '!')); // allowed where the file is now
-    await (offline as unknown as { saved(): Promise<void> }).saved();
-    await first.close();
-    // Meanwhile the directory moves where the guest may not write.
-    must(admin.rename('open', 'archive'));
-    await admin.whenSynced();
-    const again = await client('guest', { scopes, storage: store });
+    const { admin, again } = await editMovedOutOfScope();
     const submits = countSubmits(again);
     const limited = await again.open('w');
     const rejected: string[] = [];
@@ -512,6 +522,30 @@ describe('Client', () => {
     expect(submits()).toBe(0);
     expect(textOf(limited, 'archive/f.txt')).toBe('text');
     expect(same(admin, limited)).toBe(true);
+  });
+
+  it('leaves a refusal made here to the next open when the handle closes before it is told', async () => {
+    // The refusal comes a task later (refuseLater); a handle closed meanwhile says nothing and
+    // saves the change as in flight, and the next open sends it for the server to answer. The
+    // sender reads `closed` from the handle when the task runs (not a copy taken earlier).
+    const { admin, again } = await editMovedOutOfScope();
+    const submits = countSubmits(again);
+    const closing = await again.open('w');
+    const toldClosed: string[] = [];
+    closing.on('rejected', (e) => toldClosed.push(e.error.code));
+    closing.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(toldClosed).toEqual([]);
+    expect(submits()).toBe(0);
+    const reopened = await again.open('w');
+    const told: string[] = [];
+    reopened.on('rejected', (e) => told.push(e.error.code));
+    await until(() => told.length > 0, 'the refusal');
+    await reopened.whenSynced();
+    expect(told).toEqual(['PERMISSION_DENIED']);
+    expect(submits()).toBe(1);
+    expect(textOf(reopened, 'archive/f.txt')).toBe('text');
+    expect(same(admin, reopened)).toBe(true);
   });
 
   it("undoes only this user's changes, keeping another user's concurrent text", async () => {

@@ -9,6 +9,7 @@ interface Pending {
 
 /** A submit the sequencer has put in order (or answered): its outcome, once durable. */
 export interface Sequenced {
+  /** Resolves once the change (for a resubmission, the original) is durable, or with why not. */
   readonly outcome: Promise<Result<SubmitOutcome>>;
 }
 

@@ -91,6 +91,24 @@ describe('the workspace sequencer', () => {
     expect((await original).ok).toBe(true);
   });
 
+  it('answers a resubmission the log no longer holds with the revision committed when it comes', async () => {
+    // The log truncated client 'old''s changes but remembers its highest seq (3): seq 2 is a
+    // resubmission, and with no record of its revision it is answered with the current one.
+    // The sequencer's memory (RecentChanges) reads that revision when it answers, not a copy
+    // taken when the sequencer was made.
+    const { log, release } = heldLog();
+    const sequencer = sequencerOn({
+      ...log,
+      highestSeq: async (id) => (id === 'old' ? 3 : undefined),
+    });
+    const fresh = sequencer.submit(createFile('a', 'one'));
+    await turns();
+    release();
+    expect((await fresh).ok).toBe(true);
+    const again = await sequencer.submit({ ...createFile('old', 'gone'), seq: 2, author: 'old' });
+    expect(again.ok && again.value).toMatchObject({ revision: 1, duplicate: true });
+  });
+
   it('reports nothing after a failed append as committed, even an append that succeeded', async () => {
     const { log, appended, release, failNext } = heldLog();
     const committed: number[] = [];
