@@ -81,8 +81,9 @@ export class ChangeSender {
   /**
    * Answers a change that never left as the server would have: refused. In a later task, not a
    * microtask, since this may run inside an open, before its caller has the handle and has had a
-   * chance to listen for the `rejected` event. A handle closed meanwhile keeps the change in its
-   * saved state, as in flight: the next open sends it, and the server answers.
+   * chance to listen for the `rejected` event. The gate's `refused` handles it then, and leaves
+   * it alone if the handle was closed meanwhile: the change stays in the saved state, as in
+   * flight, and the next open sends it for the server to answer.
    */
   private refuseLater(seq: number, error: DistSpaceError): void {
     this.refusedHere = seq;

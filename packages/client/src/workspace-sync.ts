@@ -217,7 +217,10 @@ export class WorkspaceSync {
     this.confirm(revision);
   }
 
-  /** A change of ours was refused: by the server, or `here`, before it left (see refuseLater). */
+  /**
+   * A change of ours was refused: by the server, or `here`, before it left (see
+   * ChangeSender.refuseLater).
+   */
   private onReject(seq: number, error: DistSpaceError, here = false): void {
     if (this.rebaseInFlight?.seq === seq) {
       this.fateKnown();
