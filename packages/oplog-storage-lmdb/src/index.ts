@@ -10,7 +10,8 @@
 import type { OpLogStore } from '@dist-space/oplog-storage';
 
 export { checkDataFile, type DataFileCheck } from './data-file-check.js';
-export { type LmdbDatabases, LmdbOpLogStore } from './lmdb-store.js';
+export type { LmdbDatabases } from './databases.js';
+export { LmdbOpLogStore } from './lmdb-store.js';
 export { type LmdbOpLogStoreOptions, openLmdbOpLogStore } from './open.js';
 export { LMDB_STORE_FORMAT_VERSION, LmdbRecordKind } from './records.js';
 export { type LmdbWalkReport, walkLmdbStore } from './verify.js';

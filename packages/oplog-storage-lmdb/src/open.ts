@@ -4,8 +4,9 @@ import { decodeRecord, encodeRecord, versionUnsupported } from '@dist-space/oplo
 import { DistSpaceError } from '@dist-space/ot-core';
 import { open, type RootDatabase } from 'lmdb';
 import { checkDataFile } from './data-file-check.js';
+import { type LmdbDatabases, openDatabases } from './databases.js';
 import { classify } from './errors.js';
-import { type LmdbDatabases, LmdbOpLogStore } from './lmdb-store.js';
+import { LmdbOpLogStore } from './lmdb-store.js';
 import { LMDB_STORE_FORMAT_VERSION, LmdbRecordKind } from './records.js';
 import { walkLmdbStore } from './verify.js';
 
@@ -53,19 +54,6 @@ function checkDirectory(path: string, create: boolean): void {
       { path },
     );
   }
-}
-
-function openDatabases(root: RootDatabase): LmdbDatabases {
-  const named = <T>(name: string) =>
-    root.openDB<Buffer, never>({ name, encoding: 'binary' }) as unknown as T;
-  return {
-    meta: named('meta'),
-    workspaces: named('workspaces'),
-    log: named('log'),
-    snapshots: named('snapshots'),
-    dedupe: named('dedupe'),
-    clients: named('clients'),
-  };
 }
 
 /** Reads the store's format record, writing it into a new store; refuses newer formats. */
