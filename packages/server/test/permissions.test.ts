@@ -1,5 +1,5 @@
 import { insert } from '@dist-space/ot-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   build,
   edit,
@@ -310,6 +310,25 @@ describe('permissions on a live server', () => {
     const after = await admin.submit('w', revision, edit(state, 'src/a.ts', [insert(0, 'x')]));
     expect(after.type).toBe('Ack');
     expect(silent.drain(['Broadcast', 'Presence'])).toEqual([]);
+  });
+
+  it('ends a session whose token expired at its next message, without waiting for the expiry timer', async () => {
+    const late = await TestClient.connect(s, 'ws', 'late-talker');
+    await late.hello(await token('late-talker', ['read:**'], ['*'], 3600));
+    const { revision } = await late.open('w', false);
+    // Only the clock moves: the timer armed for the hour's end stays far off, so what ends the
+    // session is the check of the message itself.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * 3600 * 1000);
+      late.send({ type: 'Catchup', requestId: 9, workspace: 'w', sinceRevision: revision });
+      const goodbye = await late.next('Goodbye', 3000);
+      expect(goodbye.error.code).toBe('AUTH_EXPIRED');
+      expect(await late.closed()).toBe('AUTH_EXPIRED');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(late.drain(['Snapshot', 'Changes', 'Error'])).toEqual([]);
   });
 
   it('tells a session nothing of a file it may not read: a hidden id is answered as an absent one', async () => {
