@@ -34,6 +34,7 @@ import {
   type Workspace,
   type WorkspaceChange,
 } from '@dist-space/vfs-workspace';
+import { afterEach } from 'vitest';
 
 export const SECRET = 'test-secret-of-at-least-thirty-two-bytes';
 
@@ -106,6 +107,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await server.close();
       if (closeStore) await store.close();
     },
+  };
+}
+
+/**
+ * A `server(options)` for one test file: it starts a test server, and every server it started
+ * is stopped after each test, pass or fail. Call it at the file's top level, where the
+ * `afterEach` it registers covers every test of the file.
+ */
+export function serversStoppedAfterEach(): (options?: TestServerOptions) => Promise<TestServer> {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    servers = [];
+  });
+  return async (options = {}) => {
+    const s = await startTestServer(options);
+    servers.push(s);
+    return s;
   };
 }
 
