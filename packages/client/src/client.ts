@@ -1,6 +1,5 @@
 import { DistSpaceError } from '@dist-space/ot-core';
 import { errorFromPayload, type MessageOf } from '@dist-space/protocol';
-import type { Connection } from '@dist-space/transport-adapters';
 import type { Workspace } from '@dist-space/vfs-workspace';
 import { backoffDelay } from './backoff.js';
 import type { ClientOptions } from './client-options.js';
@@ -72,14 +71,6 @@ export class Client extends Emitter<ClientEvents> {
       },
       lost: (error) => this.onClose(error),
     });
-  }
-
-  /**
-   * The connection in use, if any: closed here on shutdown, and reached by the tests that cut or
-   * silence it under a running client.
-   */
-  private get connection(): Connection | undefined {
-    return this.link.connection;
   }
 
   /**
@@ -220,7 +211,7 @@ export class Client extends Emitter<ClientEvents> {
     // that the connection ends and the store goes to the next client (and giving up, which
     // nobody awaits, cannot end the process with an unhandled rejection).
     await Promise.allSettled(handles.map((h) => h.saved()));
-    this.connection?.close('NORMAL', 'The client closed.');
+    this.link.connection?.close('NORMAL', 'The client closed.');
     await this.store.release?.();
   }
 
@@ -255,7 +246,12 @@ export class Client extends Emitter<ClientEvents> {
         const { maxFrameBytes, maxStringBytes } = client.link.terms;
         return textPerFrame(maxFrameBytes, maxStringBytes);
       },
-      submit: (message) => this.sendSubmit(message),
+      // Only a frame too large to send at all is refused (see SessionLink.transmit): one not sent
+      // for want of a connection goes again after the reconnect.
+      submit: (message) => {
+        const outcome = this.link.transmit(message);
+        return outcome instanceof DistSpaceError ? outcome : undefined;
+      },
       release: (handle) => {
         this.handles.delete(handle.id);
         // A failed save is the handle's storeFailed event; a reopen then loads what is there.
@@ -278,15 +274,6 @@ export class Client extends Emitter<ClientEvents> {
     );
     this.handles.set(workspace, handle);
     return handle;
-  }
-
-  /**
-   * Sends a Submit; the refusal when its frame is too large to send at all (see
-   * {@link SessionLink.transmit}).
-   */
-  private sendSubmit(message: MessageOf<'Submit'>): DistSpaceError | undefined {
-    const outcome = this.link.transmit(message);
-    return outcome instanceof DistSpaceError ? outcome : undefined;
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   must,
   startTestServer,
   type TestServer,
+  tapOf,
   textOf,
   token,
   until,
@@ -23,18 +24,6 @@ async function client(subject: string, options: Parameters<typeof connect>[2] = 
   const c = await connect(server, subject, options);
   toClose.push(c);
   return c;
-}
-
-/** Counts the Submits a client hands to its connection from now on. */
-function countSubmits(c: Client): () => number {
-  const inner = c as unknown as { sendSubmit(message: unknown): unknown };
-  const send = inner.sendSubmit.bind(c);
-  let count = 0;
-  inner.sendSubmit = (message) => {
-    count++;
-    return send(message);
-  };
-  return () => count;
 }
 
 /**
@@ -142,9 +131,7 @@ describe('Client', () => {
     c1.on('connection', (e) => states.push(e.state));
     // Type while the connection drops under us, and while bob types too.
     for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, String(i)));
-    (
-      c1 as unknown as { connection: { terminate(c: string, r: string): void } }
-    ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+    tapOf(c1).cut();
     for (let i = 0; i < 10; i++) must(a.insert('f.txt', 0, 'x'));
     for (let i = 0; i < 5; i++) must(b.insert('f.txt', 0, 'B'));
     await until(() => c1.state === 'connected' && states.includes('disconnected'), 'reconnect');
@@ -177,9 +164,7 @@ describe('Client', () => {
     const a = await c1.open('w', { create: true });
     expect(issued.length).toBe(1);
     for (let cut = 1; cut <= 2; cut++) {
-      (
-        c1 as unknown as { connection: { terminate(c: string, r: string): void } }
-      ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
+      tapOf(c1).cut();
       await until(() => c1.state !== 'connected', 'disconnected');
       await until(() => c1.state === 'connected', 'reconnected');
       expect(issued.length).toBe(cut + 1);
@@ -427,7 +412,7 @@ describe('Client', () => {
     const scopes = ['read:**', 'write:open.txt', 'create:open.txt', '!write:locked/**'];
     const guest = await client('guest', { scopes });
     expect(guest.scopes).toEqual(scopes);
-    const submits = countSubmits(guest);
+    const submits = tapOf(guest).countSubmits();
     const limited = await guest.open('w');
     const rejected: string[] = [];
     limited.on('rejected', (e) => rejected.push(e.error.code));
@@ -461,7 +446,7 @@ describe('Client', () => {
     must(admin.createFile('big.txt', 'b'.repeat(3_000)));
     await admin.whenSynced();
     const guest = await client('guest', { scopes: ['read:**', 'create:**', 'delete:**'] });
-    const submits = countSubmits(guest);
+    const submits = tapOf(guest).countSubmits();
     const limited = await guest.open('w');
     const made = limited.createFile('new.txt', 'n'.repeat(3_000));
     expect(!made.ok && made.error.code).toBe('PERMISSION_DENIED');
@@ -486,7 +471,7 @@ describe('Client', () => {
     const guest = await client('guest', {
       scopes: ['read:**', 'create:notes/**', 'write:notes/**'],
     });
-    const submits = countSubmits(guest);
+    const submits = tapOf(guest).countSubmits();
     const limited = await guest.open('w');
     must(limited.createFile('notes/n.txt', 'kept'));
     await limited.whenSynced();
@@ -513,7 +498,7 @@ describe('Client', () => {
 
   it('refuses before sending an edit that a concurrent move took out of its scopes', async () => {
     const { admin, again } = await editMovedOutOfScope();
-    const submits = countSubmits(again);
+    const submits = tapOf(again).countSubmits();
     const limited = await again.open('w');
     const rejected: string[] = [];
     limited.on('rejected', (e) => rejected.push(e.error.code));
@@ -529,7 +514,7 @@ describe('Client', () => {
     // saves the change as in flight, and the next open sends it for the server to answer. The
     // sender reads `closed` from the handle when the task runs (not a copy taken earlier).
     const { admin, again } = await editMovedOutOfScope();
-    const submits = countSubmits(again);
+    const submits = tapOf(again).countSubmits();
     const closing = await again.open('w');
     const toldClosed: string[] = [];
     closing.on('rejected', (e) => toldClosed.push(e.error.code));

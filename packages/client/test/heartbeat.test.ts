@@ -2,16 +2,21 @@ import { Client } from '@dist-space/client';
 import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { createAuthenticator, createJwtVerifier } from '@dist-space/permissions';
 import { createLogger, DistSpaceServer, LogRing, storeStorage } from '@dist-space/server';
-import { type Connection, MemoryNetwork } from '@dist-space/transport-adapters';
+import { MemoryNetwork } from '@dist-space/transport-adapters';
 import { describe, expect, it } from 'vitest';
 import { SECRET, token } from '../../server/test/support/harness.js';
+import { ConnectionTap } from './support/connection-tap.js';
 import { until } from './support/setup.js';
 
-/** A server on an in-memory network (whose routes a test can blackhole), and a client of it. */
+/**
+ * A server on an in-memory network (whose routes a test can blackhole), and a client of it with
+ * a tap on its connections.
+ */
 async function serverAndClient(): Promise<{
   server: DistSpaceServer;
   network: MemoryNetwork;
   client: Client;
+  tap: ConnectionTap;
 }> {
   const verifier = await createJwtVerifier({ secret: SECRET });
   if (!verifier.ok) throw verifier.error;
@@ -26,23 +31,24 @@ async function serverAndClient(): Promise<{
   });
   const network = new MemoryNetwork();
   server.attach(network.listen('s', server.listenerOptions()));
+  const tap = new ConnectionTap(() => network.connect('s'));
   const client = await Client.connect({
-    connect: () => network.connect('s'),
+    connect: tap.connect,
     token: () => token('ann'),
     reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
   });
-  return { server, network, client };
+  return { server, network, client, tap };
 }
 
 describe('a link that goes silent', () => {
   it('is given up after the heartbeat, and the client reconnects and resends', async () => {
-    const { server, network, client } = await serverAndClient();
+    const { server, network, client, tap } = await serverAndClient();
     try {
       const ws = await client.open('w', { create: true });
       const states: string[] = [];
       client.on('connection', (e) => states.push(`${e.state}${e.error ? `:${e.error.code}` : ''}`));
       // The route drops every frame both ways, with no close on either end.
-      network.blackhole((client as unknown as { connection: Connection }).connection);
+      network.blackhole(tap.connection);
       ws.createFile('typed-while-dead.txt', 'kept');
       await until(() => states.includes('connected'), 'reconnected', 10_000);
       expect(states[0]).toBe('disconnected:HEARTBEAT_TIMEOUT');
@@ -56,9 +62,9 @@ describe('a link that goes silent', () => {
   });
 
   it('fails an open still waiting for its answer when the client closes, rather than hanging', async () => {
-    const { server, network, client } = await serverAndClient();
+    const { server, network, client, tap } = await serverAndClient();
     try {
-      network.blackhole((client as unknown as { connection: Connection }).connection);
+      network.blackhole(tap.connection);
       const opening = client.open('w', { create: true });
       await new Promise((resolve) => setTimeout(resolve, 20)); // the Open is sent, and lost
       await client.close();

@@ -1,6 +1,14 @@
 import type { Client } from '@dist-space/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, must, startTestServer, type TestServer, textOf, until } from './support/setup.js';
+import {
+  connect,
+  must,
+  startTestServer,
+  type TestServer,
+  tapOf,
+  textOf,
+  until,
+} from './support/setup.js';
 
 let server: TestServer;
 const toClose: Client[] = [];
@@ -8,13 +16,6 @@ afterEach(async () => {
   for (const c of toClose.splice(0)) await c.close();
   await server?.stop();
 });
-
-/** Cuts the client's live connection under it, as a dropped route would. */
-function cut(client: Client): void {
-  (
-    client as unknown as { connection: { terminate(c: string, r: string): void } }
-  ).connection.terminate('CONNECTION_CLOSED', 'cable pulled');
-}
 
 describe('reconnect attempts', () => {
   // `maxAttempts` counts failed attempts in a row: a Welcome starts the count again. The split of
@@ -32,7 +33,7 @@ describe('reconnect attempts', () => {
     client.on('connection', (e) => states.push(e.state));
     for (let drop = 0; drop < 3; drop++) {
       const seen = states.length;
-      cut(client);
+      tapOf(client).cut();
       await until(
         () => states.slice(seen).includes('connected') || client.state === 'closed',
         `reconnect ${drop + 1}`,

@@ -2,11 +2,12 @@ import { Client, type WorkspaceHandle } from '@dist-space/client';
 import { MemoryOpLogStore } from '@dist-space/oplog-storage';
 import { createAuthenticator, createJwtVerifier } from '@dist-space/permissions';
 import { createLogger, DistSpaceServer, LogRing, storeStorage } from '@dist-space/server';
-import { type Connection, MemoryNetwork } from '@dist-space/transport-adapters';
+import { MemoryNetwork } from '@dist-space/transport-adapters';
 import { type NodeSnapshot, type Workspace, workspaceToWire } from '@dist-space/vfs-workspace';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SECRET, token } from '../../server/test/support/harness.js';
+import { ConnectionTap } from './support/connection-tap.js';
 import { must } from './support/setup.js';
 
 // The network simulation of issue 7: a real server (in-process, memory store) and three clients
@@ -314,15 +315,20 @@ describe('network simulation', () => {
             };
             let server = startServer();
             const clients: Client[] = [];
+            /** The taps on the connections of `clients`, by the same index. */
+            const taps: ConnectionTap[] = [];
             const handles: WorkspaceHandle[] = [];
             try {
               /** Connects client `i` and opens the workspace, through the faults. */
               const join = async (i: number, scopes?: string[]) => {
                 let c: Client | undefined;
+                const tap = new ConnectionTap(() =>
+                  network.connect('server', { remoteAddress: `client-${i}` }),
+                );
                 for (let attempt = 0; !c; attempt++) {
                   try {
                     c = await Client.connect({
-                      connect: () => network.connect('server', { remoteAddress: `client-${i}` }),
+                      connect: tap.connect,
                       token: () => token(`user${i}`, scopes),
                       clientId: `sim${i}`,
                       reconnect: { initialDelayMs: 2, maxDelayMs: 20 },
@@ -333,6 +339,7 @@ describe('network simulation', () => {
                   }
                 }
                 clients.push(c);
+                taps.push(tap);
                 for (let attempt = 0; ; attempt++) {
                   try {
                     handles.push(await c.open('sim', { create: true }));
@@ -415,9 +422,10 @@ describe('network simulation', () => {
                   continue;
                 }
                 if (action.kind === 'disconnect') {
-                  const conn = (clients[action.client] as unknown as { connection?: Connection })
-                    .connection;
-                  if (conn) network.disconnect(conn);
+                  // A connected client speaks through the tap's latest connection; one that is not
+                  // has none in use (the lost one is let go, the next not yet welcomed).
+                  if (clients[action.client]!.state === 'connected')
+                    network.disconnect(taps[action.client]!.connection);
                   continue;
                 }
                 act(handles[action.client]!, action, sim, action.client);

@@ -5,28 +5,57 @@ import {
   Client,
   type ClientOptions,
   type PersistedWorkspace,
+  type ReconnectOptions,
   type WorkspaceHandle,
 } from '@dist-space/client';
 import { nodeConnector } from '@dist-space/client/node';
 import { afterEach } from 'vitest';
 import { startTestServer, type TestServer, token } from '../../../server/test/support/harness.js';
+import { ConnectionTap } from './connection-tap.js';
 
 export { startTestServer, type TestServer, token };
 
-/** Connects a client to a test server over WebSocket (or TCP) with a token for `subject`. */
+/** What a test may change under a client made by {@link connect}: the objects it was given. */
+interface Seams {
+  readonly tap: ConnectionTap;
+  readonly reconnect: { -readonly [K in keyof ReconnectOptions]: ReconnectOptions[K] };
+}
+
+const seams = new WeakMap<Client, Seams>();
+
+/**
+ * Connects a client to a test server over WebSocket (or TCP) with a token for `subject`, through
+ * a {@link ConnectionTap} (see {@link tapOf}).
+ */
 export async function connect(
   server: TestServer,
   subject: string,
   options: Partial<ClientOptions> & { scopes?: string[]; via?: 'ws' | 'tcp' } = {},
 ): Promise<Client> {
-  const { scopes, via, ...rest } = options;
+  const { scopes, via, connect: connector, reconnect, ...rest } = options;
   const url = via === 'tcp' ? `tcp://127.0.0.1:${server.tcpPort}` : server.wsUrl;
-  return Client.connect({
-    connect: nodeConnector(url),
+  const tap = new ConnectionTap(connector ?? nodeConnector(url));
+  // A copy of our own, so that goOffline can end the reconnects of this client alone.
+  const reconnectOptions = { ...(reconnect ?? { initialDelayMs: 20, maxDelayMs: 200 }) };
+  const client = await Client.connect({
+    connect: tap.connect,
     token: () => token(subject, scopes),
-    reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+    reconnect: reconnectOptions,
     ...rest,
   });
+  seams.set(client, { tap, reconnect: reconnectOptions });
+  return client;
+}
+
+function seamsOf(client: Client): Seams {
+  const found = seams.get(client);
+  if (!found) throw new Error('This client was not made by connect() of test/support/setup.');
+  return found;
+}
+
+/** The tap on the connections of a client made by {@link connect}. */
+export function tapOf(client: Client): ConnectionTap {
+  return seamsOf(client).tap;
 }
 
 /** Waits (bounded) until `check` holds. */
@@ -51,14 +80,14 @@ export function must<T>(r: { ok: true; value: T } | { ok: false; error: Error })
   return r.value;
 }
 
-/** Cuts a client's connection for good (no reconnect), as a machine going offline. */
+/**
+ * Cuts the connection of a client made by {@link connect} for good (no reconnect), as a machine
+ * going offline.
+ */
 export async function goOffline(client: Client): Promise<void> {
-  (client as unknown as { options: { reconnect: unknown } }).options.reconnect = {
-    maxAttempts: 0,
-  };
-  (
-    client as unknown as { connection: { terminate(c: string, r: string): void } }
-  ).connection.terminate('CONNECTION_CLOSED', 'offline');
+  const { reconnect, tap } = seamsOf(client);
+  reconnect.maxAttempts = 0;
+  tap.cut('offline');
   await until(() => client.state !== 'connected', 'offline');
 }
 
