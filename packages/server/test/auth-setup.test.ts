@@ -1,28 +1,17 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '@dist-space/ot-core';
 import { sha256Hex, signToken } from '@dist-space/permissions';
 import { type AuthSetup, DEFAULT_SERVER_CONFIG, setUpAuthentication } from '@dist-space/server';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SECRET } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { SECRET, tempDirsRemovedAfterEach } from './support/harness.js';
 
 // The server's authentication as its configuration describes it (docs/server.md, `auth`): a JWT
 // secret file, a public key file, a static token file, the development token, and refusing to
 // start with none of them.
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  dirs = [];
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dist-space-auth-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterEach('dist-space-auth-');
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw result.error;

@@ -1,31 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '@dist-space/ot-core';
 import { DEFAULT_SERVER_CONFIG, parseCommandLine, readServerConfig } from '@dist-space/server';
 import type { Connection } from '@dist-space/transport-adapters';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestClient } from './support/harness.js';
+import { TestClient, tempDirsRemovedAfterEach } from './support/harness.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 
-let dirs: string[] = [];
+const tempDir = tempDirsRemovedAfterEach('dist-space-start-');
+// Registered after the directories' hook, so it runs before it (vitest runs after-hooks as a
+// stack): a server still running is killed before its data directory goes.
 let children: ChildProcess[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   children = [];
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  dirs = [];
 });
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'dist-space-start-'));
-  dirs.push(dir);
-  return dir;
-}
 
 /** Starts the server binary and waits (bounded) until it prints where it listens. */
 function run(

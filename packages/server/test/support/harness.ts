@@ -128,6 +128,24 @@ export function serversStoppedAfterEach(): (options?: TestServerOptions) => Prom
   };
 }
 
+/**
+ * A maker of temporary directories (named `prefix` plus a random tail), each removed after the
+ * test that made it, pass or fail. Call it at the file's top level, as
+ * {@link serversStoppedAfterEach}.
+ */
+export function tempDirsRemovedAfterEach(prefix: string): () => Promise<string> {
+  let dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    dirs = [];
+  });
+  return async () => {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 /** A temporary LMDB data directory, removed by `cleanup`. */
 export async function lmdbDir(): Promise<{
   dir: string;
