@@ -294,7 +294,10 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return change !== undefined && this.applyStep(change, 'undo');
   }
 
-  /** Redoes the newest undone change; false when there is nothing to redo, or, as for undo, when the scopes forbid it. */
+  /**
+   * Redoes the newest undone change; false when there is nothing to redo, or, as for undo, when
+   * the scopes forbid it.
+   */
   redo(): boolean {
     const change = this.undoHistory.takeRedo();
     return change !== undefined && this.applyStep(change, 'redo');

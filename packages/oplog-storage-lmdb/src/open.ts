@@ -85,8 +85,9 @@ function checkFormat(path: string, root: RootDatabase, db: LmdbDatabases): void 
 /**
  * Opens (or, with `create`, creates) an LMDB op log store in a directory. Fails with
  * `DATA_DIR_MISSING` when the directory does not exist, `STORE_CORRUPT` when its data file is
- * not a sound LMDB file (checked before lmdb maps it, see `checkDataFile` and `walkLmdbStore`), `STORE_VERSION_UNSUPPORTED` when it was written by a newer format, and
- * `STORE_IO_ERROR` when the operating system refuses (permissions).
+ * not a sound LMDB file (checked before lmdb maps it, see `checkDataFile` and `walkLmdbStore`),
+ * `STORE_VERSION_UNSUPPORTED` when it was written by a newer format, and `STORE_IO_ERROR` when
+ * the operating system refuses (permissions).
  *
  * Several processes may open the same directory at once: LMDB's lock file serialises their
  * writes, and every append checks the log inside its write transaction, so two writers racing

@@ -214,11 +214,12 @@ export function projectChange(
 
 /**
  * True when a session with `visibility` that made `change` (from `states[0]` on, see
- * {@link statesOf}) on what it sees sees its effect otherwise than it made it: the change created,
- * moved or renamed a node out of its sight (a file it may create but not read, say), or a move
- * changed what it sees beneath the node (hiding some, or bringing hidden ones into view). Its state then differs from what the server would serve it, and
- * only a snapshot settles that. Edits never do (an edit of a node the session cannot see is
- * refused), nor does a delete that also took nodes the session never saw.
+ * {@link statesOf}) on what it sees sees its effect otherwise than it made it: the change
+ * created, moved or renamed a node out of its sight (a file it may create but not read, say), or
+ * a move changed what it sees beneath the node (hiding some, or bringing hidden ones into view).
+ * Its state then differs from what the server would serve it, and only a snapshot settles that.
+ * Edits never do (an edit of a node the session cannot see is refused), nor does a delete that
+ * also took nodes the session never saw.
  */
 export function seenOtherwise(
   change: WorkspaceChange,

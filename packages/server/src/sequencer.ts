@@ -137,9 +137,9 @@ export class WorkspaceSequencer {
   /**
    * Sequences a change. Resolves once it is durable (or refused); never rejects.
    *
-   * @returns the outcome, or `CLIENT_ID_TAKEN`, `INVALID_REVISION`, `REBASE_REQUIRED`, `PERMISSION_DENIED`,
-   * `LIMIT_EXCEEDED`, an apply error (`NOT_FOUND`, `OUT_OF_RANGE`, ...), `STORE_FAILED` or
-   * `SHUTTING_DOWN`
+   * @returns the outcome, or `CLIENT_ID_TAKEN`, `INVALID_REVISION`, `REBASE_REQUIRED`,
+   * `PERMISSION_DENIED`, `LIMIT_EXCEEDED`, an apply error (`NOT_FOUND`, `OUT_OF_RANGE`, ...),
+   * `STORE_FAILED` or `SHUTTING_DOWN`
    */
   submit(request: SubmitRequest): Promise<Result<SubmitOutcome>> {
     // The queue holds the next submit only until this one is sequenced and its append started,
