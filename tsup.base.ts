@@ -9,7 +9,12 @@ export function packageBuild(options: Options = {}): ReturnType<typeof defineCon
   return defineConfig({
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
-    dts: true,
+    // rollup-plugin-dts drops a file's `export {}`, so a declaration chunk holding nothing but a
+    // package's `declare module '@dist-space/ot-core'` block (transport-adapters' error codes,
+    // shared by its entries) came out as a script: there the block declares an ambient module
+    // that hides ot-core's real declarations from every TypeScript consumer. The footer keeps each
+    // declaration file a module, so such a block stays an augmentation.
+    dts: { footer: 'export {};' },
     sourcemap: true,
     clean: true,
     target: 'es2022',
