@@ -1,51 +1,20 @@
-import type { Result } from '@dist-space/ot-core';
+// The adapters that need the repository's test support (a TLS certificate, ws's client behind
+// the browser adapter) or the in-memory network; TCP and WebSocket on their own are in
+// node-conformance.test.ts.
 import { WebSocket } from 'ws';
 import { testCert, testKey } from '../../../test-support/tls/index.js';
-import { connectWebSocket, MemoryNetwork, type PausableConnection } from '../src/index.js';
-import {
-  connectNodeWebSocket,
-  connectTcp,
-  listenTcp,
-  listenWebSocket,
-  type TcpListener,
-} from '../src/node/index.js';
-import { type ConformanceClient, runTransportConformance } from '../src/testing/index.js';
-
-/** A client for the suite from a connection that can pause reading itself. */
-function pausable(result: Result<PausableConnection>): ConformanceClient {
-  if (!result.ok) throw result.error;
-  const connection = result.value;
-  return {
-    connection,
-    pauseReading: () => connection.pauseReading(),
-    resumeReading: () => connection.resumeReading(),
-  };
-}
-
-runTransportConformance('TCP', () => ({
-  listen: (options) => listenTcp(options),
-  async connect(listener, options) {
-    const { port } = listener as TcpListener;
-    return pausable(await connectTcp({ host: '127.0.0.1', port, ...options }));
-  },
-}));
+import { connectWebSocket, MemoryNetwork } from '../src/index.js';
+import { connectTcp, listenTcp, listenWebSocket, type TcpListener } from '../src/node/index.js';
+import { pausableClient, runTransportConformance } from '../src/testing/index.js';
 
 runTransportConformance('TCP over TLS', () => ({
   handshakeBeforeAdmission: true,
   listen: (options) => listenTcp({ ...options, tls: { cert: testCert, key: testKey } }),
   async connect(listener, options) {
     const { port } = listener as TcpListener;
-    return pausable(
+    return pausableClient(
       await connectTcp({ host: '127.0.0.1', port, tls: { ca: testCert }, ...options }),
     );
-  },
-}));
-
-runTransportConformance('WebSocket (ws server, ws client)', () => ({
-  handshakeBeforeAdmission: true,
-  listen: (options) => listenWebSocket(options),
-  async connect(listener, options) {
-    return pausable(await connectNodeWebSocket(listener.address, options));
   },
 }));
 
@@ -81,7 +50,7 @@ runTransportConformance('in-memory (latency 0-3 ms)', () => {
   return {
     listen: async (options) => network.listen(`server-${listeners++}`, options),
     async connect(listener, options) {
-      return pausable(await network.connect(listener.address, options));
+      return pausableClient(await network.connect(listener.address, options));
     },
   };
 });

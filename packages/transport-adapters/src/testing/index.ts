@@ -12,7 +12,7 @@ import { describeLimits } from './conformance-limits.js';
 import { ConformanceHarness } from './harness.js';
 import type { TransportUnderTest } from './subject.js';
 
-export type { ConformanceClient, TransportUnderTest } from './subject.js';
+export { type ConformanceClient, pausableClient, type TransportUnderTest } from './subject.js';
 export {
   bytesEqual,
   closedWithin,

@@ -1,4 +1,5 @@
-import type { Connection, Listener } from '../connection.js';
+import type { Result } from '@dist-space/ot-core';
+import type { Connection, Listener, PausableConnection } from '../connection.js';
 import type { ConnectionOptions } from '../limits.js';
 import type { ConnectionManagerOptions } from '../manager.js';
 
@@ -29,4 +30,19 @@ export interface TransportUnderTest {
    * `connect` fails instead of receiving the refusal frame. Default false.
    */
   readonly handshakeBeforeAdmission?: boolean;
+}
+
+/**
+ * A {@link ConformanceClient} for a connection that can pause reading itself (a
+ * {@link PausableConnection}: the TCP, `ws` and in-memory adapters), from the `Result` a
+ * `connect` returns. Throws the connect error, as {@link TransportUnderTest.connect} asks.
+ */
+export function pausableClient(result: Result<PausableConnection>): ConformanceClient {
+  if (!result.ok) throw result.error;
+  const connection = result.value;
+  return {
+    connection,
+    pauseReading: () => connection.pauseReading(),
+    resumeReading: () => connection.resumeReading(),
+  };
 }

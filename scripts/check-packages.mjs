@@ -1,0 +1,208 @@
+// Checks the packages as npm would ship them, from outside the monorepo: packs every package in
+// packages/, installs the tarballs into a fresh project in a temporary directory, type-checks the
+// READMEs' examples (examples/<package>/*.ts) there against the published declarations (ESM
+// and CommonJS, `moduleResolution: nodenext`), runs the compiled
+// examples on the published JavaScript, requires every entry point through CommonJS, and runs the
+// server's bin. The tests run on the TypeScript sources, so they cannot see a broken `exports`
+// map, a file missing from a tarball or a declaration file that hides another package's types.
+// Run it after `npm run build`:
+//
+//   npm run check:packages
+//
+// Needs the npm registry (or npm's cache) for the packages' own dependencies. Exits 1 on the first
+// failure, naming it.
+
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const packagesDir = join(root, 'packages');
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const typesNode = join(root, 'node_modules', '@types');
+// Each example finishes by itself in well under a second; the bound only stops a hung one.
+const EXAMPLE_TIMEOUT_MS = 60_000;
+const INSTALL_TIMEOUT_MS = 300_000;
+
+/** Runs a command, echoing it; its output is shown only when it fails. */
+function run(command, args, options = {}) {
+  console.log(`$ ${[command, ...args].join(' ')}`);
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', ...options });
+  } catch (e) {
+    console.error(e.stdout ?? '', e.stderr ?? '');
+    throw new Error(`failed: ${[command, ...args].join(' ')}`);
+  }
+}
+
+/** The packages to ship: every directory in packages/ with a package.json, by name. */
+function packages() {
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      const dir = join(packagesDir, entry.name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      return { dir, short: entry.name, name: manifest.name, manifest };
+    });
+}
+
+/**
+ * The entry points a package's `exports` map offers under `condition` (`import` or `require`):
+ * `.` and its subpaths, as specifiers. The `/testing` entries are ESM only, as vitest is.
+ */
+function entryPoints(pkg, condition) {
+  return Object.entries(pkg.manifest.exports)
+    .filter(([key, target]) => key !== './package.json' && target[condition] !== undefined)
+    .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+}
+
+function entryPointsOfAll(condition) {
+  return packages().flatMap((pkg) => entryPoints(pkg, condition));
+}
+
+/** The codes each package adds to ot-core's registry, one per package that adds any. */
+function oneCodePerPackage() {
+  const codes = [];
+  for (const pkg of packages()) {
+    const source = readFileSync(join(pkg.dir, 'src', 'errors.ts'), 'utf8');
+    const block = /interface DistSpaceErrorCodes \{([^}]*)\}/.exec(source);
+    const code = block && /^\s*([A-Z][A-Z0-9_]*):/m.exec(block[1]);
+    if (code) codes.push(code[1]);
+  }
+  return codes;
+}
+
+/**
+ * A consumer file asserting, by type alone, that `ErrorCode` is ot-core's registry merged with
+ * every package's codes: it fails to compile when a declaration file hides the real module.
+ */
+function registryCheck(condition) {
+  const entries = entryPointsOfAll(condition);
+  return `import type { ErrorCode } from '@dist-space/ot-core';
+${entries.map((specifier, i) => `import type * as entry${i} from '${specifier}';`).join('\n')}
+export type Entries = [${entries.map((_, i) => `typeof entry${i}`).join(', ')}];
+export const codes: ErrorCode[] = ${JSON.stringify(oneCodePerPackage())};
+`;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'dist-space-packages-'));
+try {
+  // 1. Pack: what `npm publish` would upload.
+  const tarballs = join(work, 'tarballs');
+  mkdirSync(tarballs);
+  for (const pkg of packages()) {
+    run('npm', ['pack', '--pack-destination', tarballs, '--silent'], { cwd: pkg.dir });
+  }
+
+  // 2. A fresh project that installs them, as a user's app would.
+  const app = join(work, 'app');
+  mkdirSync(join(app, 'src'), { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
+  );
+  const files = readdirSync(tarballs).map((file) => join(tarballs, file));
+  // vitest is the optional peer the `/testing` entries need; the monorepo's version of it.
+  const vitest = `vitest@${rootManifest.devDependencies.vitest}`;
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...files, vitest], {
+    cwd: app,
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+
+  // 3. The READMEs' examples, and the registry checks, type-checked against what was installed.
+  const examples = [];
+  for (const pkg of packages()) {
+    const dir = join(root, 'examples', pkg.short);
+    let names = [];
+    try {
+      names = readdirSync(dir).filter((file) => file.endsWith('.ts'));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const target = `${pkg.short}-${name}`;
+      cpSync(join(dir, name), join(app, 'src', target));
+      examples.push(target.replace(/\.ts$/, '.js'));
+    }
+  }
+  if (examples.length === 0) throw new Error('no examples found under examples/');
+  // The published conformance suites (the `/testing` entries, which load only inside vitest),
+  // on the published adapters and store: these test files of the repository import nothing but
+  // the packages' names, so they run here as they are.
+  mkdirSync(join(app, 'test'));
+  for (const [pkg, file] of [
+    ['transport-adapters', 'node-conformance.test.ts'],
+    ['oplog-storage-lmdb', 'conformance.test.ts'],
+  ]) {
+    cpSync(join(packagesDir, pkg, 'test', file), join(app, 'test', `${pkg}-${file}`));
+  }
+  writeFileSync(join(app, 'src', 'registry-esm.ts'), registryCheck('import'));
+  writeFileSync(join(app, 'src', 'registry-cjs.cts'), registryCheck('require'));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          // As most apps have it; lmdb's own declarations do not compile under nodenext otherwise.
+          skipLibCheck: true,
+          typeRoots: [typesNode],
+          types: ['node'],
+          rootDir: '.',
+          outDir: 'build',
+        },
+        include: ['src', 'test'],
+      },
+      null,
+      2,
+    ),
+  );
+  run(process.execPath, [tsc, '-p', '.'], { cwd: app });
+
+  // 4. The compiled examples, on the published JavaScript.
+  for (const example of examples) {
+    run(process.execPath, [join('build', 'src', example)], {
+      cwd: app,
+      timeout: EXAMPLE_TIMEOUT_MS,
+    });
+  }
+
+  // 5. The conformance suites under vitest; every entry point required as CommonJS.
+  const vitestBin = join(app, 'node_modules', 'vitest', 'vitest.mjs');
+  const suites = run(process.execPath, [vitestBin, 'run', '--dir', 'test'], {
+    cwd: app,
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+  console.log(
+    suites
+      .split('\n')
+      .filter((line) => /Test Files|Tests /.test(line))
+      .join('\n'),
+  );
+  for (const specifier of entryPointsOfAll('require')) {
+    run(process.execPath, ['-e', `require(${JSON.stringify(specifier)})`], { cwd: app });
+  }
+
+  // 6. The server's bin, as `npx dist-space-server` finds it.
+  run(join(app, 'node_modules', '.bin', 'dist-space-server'), ['--help'], { cwd: app });
+
+  console.log(
+    `packages ok: ${packages().length} packed and installed, ${examples.length} examples`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
