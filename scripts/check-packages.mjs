@@ -1,13 +1,13 @@
-// Checks the packages as npm would ship them, from outside the monorepo: packs every package in
-// packages/, installs the tarballs into a fresh project in a temporary directory, type-checks the
-// READMEs' examples (examples/<package>/*.ts) there against the published declarations (ESM
-// and CommonJS, `moduleResolution: nodenext`), runs the compiled
-// examples on the published JavaScript, requires every entry point through CommonJS, and runs the
-// server's bin. The tests run on the TypeScript sources, so they cannot see a broken `exports`
-// map, a file missing from a tarball or a declaration file that hides another package's types.
-// Run it after `npm run build`:
+// Checks the packages as npm would ship them, from outside the monorepo. It packs every package
+// in packages/ and installs the tarballs into a fresh project in a temporary directory; there it
+// type-checks the READMEs' examples (examples/<package>/*.ts) against the published declarations
+// (ESM and CommonJS, `moduleResolution: nodenext`), runs the compiled examples on the published
+// JavaScript, runs the published conformance suites under vitest, requires every CommonJS entry,
+// bundles the browser-facing entries for the browser and runs the server's bin. The tests run on
+// the TypeScript sources, so they cannot see a broken `exports` map, a file missing from a
+// tarball or a declaration file that hides another package's types. Run it after the build:
 //
-//   npm run check:packages
+//   npm run build && npm run check:packages
 //
 // Needs the npm registry (or npm's cache) for the packages' own dependencies. Exits 1 on the first
 // failure, naming it.
@@ -25,6 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = join(root, 'packages');
@@ -32,6 +33,15 @@ const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const typesNode = join(root, 'node_modules', '@types');
 // Each example finishes by itself in well under a second; the bound only stops a hung one.
+// The entries a web page may import (DESIGN.md: no Node built-ins in these).
+const BROWSER_ENTRIES = [
+  '@dist-space/ot-core',
+  '@dist-space/vfs-workspace',
+  '@dist-space/protocol',
+  '@dist-space/permissions',
+  '@dist-space/transport-adapters',
+  '@dist-space/client',
+];
 const EXAMPLE_TIMEOUT_MS = 60_000;
 const INSTALL_TIMEOUT_MS = 300_000;
 
@@ -197,7 +207,23 @@ try {
     run(process.execPath, ['-e', `require(${JSON.stringify(specifier)})`], { cwd: app });
   }
 
-  // 6. The server's bin, as `npx dist-space-server` finds it.
+  // 6. The browser-facing entries, bundled for the browser from the published ESM as an app's
+  // bundler would: a Node built-in anywhere in their graph fails the build.
+  const browserEntry = BROWSER_ENTRIES.map((name, i) => `export * as entry${i} from '${name}';`);
+  writeFileSync(join(app, 'browser-entry.js'), `${browserEntry.join('\n')}\n`);
+  await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ['browser-entry.js'],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'error',
+  });
+  console.log(`bundled for the browser: ${BROWSER_ENTRIES.join(', ')}`);
+
+  // 7. The server's bin, as `npx dist-space-server` finds it.
   run(join(app, 'node_modules', '.bin', 'dist-space-server'), ['--help'], { cwd: app });
 
   console.log(
