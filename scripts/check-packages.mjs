@@ -1,7 +1,7 @@
 // Checks the packages as npm would ship them, from outside the monorepo. It packs every package
 // in packages/ and installs the tarballs into a fresh project in a temporary directory; there it
 // type-checks the READMEs' examples (examples/<package>/*.ts) against the published declarations
-// (ESM and CommonJS, `moduleResolution: nodenext`), runs the compiled examples on the published
+// (ESM and CommonJS with `moduleResolution: nodenext`, and with `node10`), runs the compiled examples on the published
 // JavaScript, runs the published conformance suites under vitest, requires every CommonJS entry,
 // bundles the browser-facing entries for the browser and runs the server's bin. The tests run on
 // the TypeScript sources, so they cannot see a broken `exports` map, a file missing from a
@@ -182,6 +182,27 @@ try {
     ),
   );
   run(process.execPath, [tsc, '-p', '.'], { cwd: app });
+  // TypeScript's older `moduleResolution: node10` (what `module: commonjs` still implies) reads
+  // no `exports`: the subpath entries reach it through each package's `typesVersions`.
+  mkdirSync(join(app, 'node10'));
+  writeFileSync(join(app, 'node10', 'registry.ts'), registryCheck('import'));
+  writeFileSync(
+    join(app, 'tsconfig.node10.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        strict: true,
+        skipLibCheck: true,
+        typeRoots: [typesNode],
+        types: ['node'],
+        noEmit: true,
+      },
+      include: ['node10'],
+    }),
+  );
+  run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: app });
 
   // 4. The compiled examples, on the published JavaScript.
   for (const example of examples) {
