@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -104,6 +105,14 @@ ${entries.map((specifier, i) => `import type * as entry${i} from '${specifier}';
 export type Entries = [${entries.map((_, i) => `typeof entry${i}`).join(', ')}];
 export const codes: ErrorCode[] = ${JSON.stringify(oneCodePerPackage())};
 `;
+}
+
+const unbuilt = packages().filter((pkg) => !existsSync(join(pkg.dir, 'dist')));
+if (unbuilt.length > 0) {
+  console.error(
+    `No dist/ in ${unbuilt.map((pkg) => pkg.name).join(', ')}: run \`npm run build\` first.`,
+  );
+  process.exit(1);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'dist-space-packages-'));
