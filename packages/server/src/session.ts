@@ -45,8 +45,8 @@ let nextSession = 0;
  * messages, each answered with a result or a typed error; {@link SessionDispatch} takes the
  * frames and hands each message to its handler. Nothing thrown escapes into the transport: a bug
  * in a handler becomes an `INTERNAL_ERROR` reply and a log record. The session itself holds what
- * the others share: whether it is closed, who it is, and how it sends, answers with an error,
- * refuses and closes.
+ * those pieces share: whether it is closed, who it is (as its handshake established), and the
+ * way it sends, answers with an error, refuses and closes.
  */
 export class Session implements Member {
   readonly sessionId = `s${(++nextSession).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
