@@ -366,6 +366,20 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
     return this.workspaceSync.whenSynced();
   }
 
+  /**
+   * Writes what waits to be saved to the client's `storage` now, instead of up to `saveDelayMs`
+   * later, and resolves once that and every earlier save are written: from then on a reload or a
+   * crash loses nothing made so far, so a page may let its tab close or show "saved offline".
+   * Without a `storage` option the client keeps its state in a `MemoryPendingStore`, and this
+   * resolves once it is copied there: it then outlives reconnects, not the process. Rejects with
+   * the store's error when the newest write failed (the `storeFailed` event reports it too, and
+   * the next change tries again). After {@link WorkspaceHandle.close}, which saves what was
+   * waiting, it writes nothing more and resolves once the handle's last save is written.
+   */
+  whenSaved(): Promise<void> {
+    return this.saver.flush();
+  }
+
   /** Stops following the workspace; pending changes stay in the store for the next open. */
   close(): void {
     if (this.closed) return;
@@ -408,11 +422,6 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       deniedByScopes(caps, this.state, change) ??
       deniedInParts(caps, this.state, change, this.link.maxTextPerChange)
     );
-  }
-
-  /** @internal Saves the newest state now; resolves once it is written. */
-  saved(): Promise<void> {
-    return this.saver.flush();
   }
 }
 
