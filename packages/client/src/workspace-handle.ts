@@ -285,20 +285,24 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /**
-   * Undoes this client's newest change (not others'); false when there is nothing to undo, or
-   * when the session's scopes forbid the undo (undoing a create deletes, which a session may not
-   * be allowed): that step is then dropped, nothing is applied, and a `rejected` event says why.
+   * Undoes this client's newest change (not others'); false when there is nothing to undo, once
+   * the handle is closed, or when the session's scopes forbid the undo (undoing a create deletes,
+   * which a session may not be allowed): that step is then dropped, nothing is applied, and a
+   * `rejected` event says why.
    */
   undo(): boolean {
+    // A closed handle's state is no longer saved or sent: its store may belong to the next client.
+    if (this.closed) return false;
     const change = this.undoHistory.takeUndo();
     return change !== undefined && this.applyStep(change, 'undo');
   }
 
   /**
-   * Redoes the newest undone change; false when there is nothing to redo, or, as for undo, when
-   * the scopes forbid it.
+   * Redoes the newest undone change; false when there is nothing to redo, or, as for undo, once
+   * the handle is closed or when the scopes forbid it.
    */
   redo(): boolean {
+    if (this.closed) return false;
     const change = this.undoHistory.takeRedo();
     return change !== undefined && this.applyStep(change, 'redo');
   }
@@ -320,12 +324,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** True when {@link WorkspaceHandle.undo} would do something. */
   get canUndo(): boolean {
-    return this.undoHistory.canUndo;
+    return !this.closed && this.undoHistory.canUndo;
   }
 
   /** True when {@link WorkspaceHandle.redo} would do something. */
   get canRedo(): boolean {
-    return this.undoHistory.canRedo;
+    return !this.closed && this.undoHistory.canRedo;
   }
 
   /**

@@ -690,10 +690,12 @@ describe('Client', () => {
     });
   });
 
-  it('refuses edits on a closed handle with NOT_OPEN', async () => {
+  it('refuses edits, undo and redo on a closed handle', async () => {
     server = await startTestServer();
     const ws = await (await client('alice')).open('w', { create: true });
     must(ws.createFile('f.txt', 'x'));
+    must(ws.insert('f.txt', 1, 'z'));
+    expect(ws.undo()).toBe(true);
     ws.close();
     for (const edit of [
       ws.insert('f.txt', 0, 'y'),
@@ -702,6 +704,8 @@ describe('Client', () => {
     ]) {
       expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_OPEN' } });
     }
+    // Either would change the state and save it into a store the handle no longer owns.
+    expect([ws.canUndo, ws.canRedo, ws.undo(), ws.redo()]).toEqual([false, false, false, false]);
     expect(textOf(ws, 'f.txt')).toBe('x');
   });
 
