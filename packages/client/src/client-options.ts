@@ -23,7 +23,8 @@ export interface ClientOptions {
   /**
    * The longest a change waits before the workspace's state is saved to `storage`, in ms
    * (default 100): saves are grouped so that a keystroke does not serialise the workspace, and
-   * a crash can lose the edits of the last this many ms. `close()` saves at once.
+   * a crash can lose the edits of the last this many ms. `close()` and
+   * a workspace handle's `whenSaved()` save at once.
    */
   readonly saveDelayMs?: number;
   /** How long to wait between reconnect attempts (exponential backoff with jitter); see {@link ReconnectOptions}. */

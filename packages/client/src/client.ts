@@ -210,7 +210,7 @@ export class Client extends Emitter<ClientEvents> {
     // A failed last save is the handle's storeFailed event; the client closes all the same, so
     // that the connection ends and the store goes to the next client (and giving up, which
     // nobody awaits, cannot end the process with an unhandled rejection).
-    await Promise.allSettled(handles.map((h) => h.saved()));
+    await Promise.allSettled(handles.map((h) => h.whenSaved()));
     this.link.connection?.close('NORMAL', 'The client closed.');
     await this.store.release?.();
   }
@@ -255,7 +255,7 @@ export class Client extends Emitter<ClientEvents> {
       release: (handle) => {
         this.handles.delete(handle.id);
         // A failed save is the handle's storeFailed event; a reopen then loads what is there.
-        const saving = handle.saved().catch(() => undefined);
+        const saving = handle.whenSaved().catch(() => undefined);
         this.closingSaves.set(handle.id, saving);
         void saving.then(() => {
           if (this.closingSaves.get(handle.id) === saving) this.closingSaves.delete(handle.id);

@@ -285,20 +285,24 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   }
 
   /**
-   * Undoes this client's newest change (not others'); false when there is nothing to undo, or
-   * when the session's scopes forbid the undo (undoing a create deletes, which a session may not
-   * be allowed): that step is then dropped, nothing is applied, and a `rejected` event says why.
+   * Undoes this client's newest change (not others'); false when there is nothing to undo, once
+   * the handle is closed, or when the session's scopes forbid the undo (undoing a create deletes,
+   * which a session may not be allowed): that step is then dropped, nothing is applied, and a
+   * `rejected` event says why.
    */
   undo(): boolean {
+    // A closed handle's state is no longer saved or sent: its store may belong to the next client.
+    if (this.closed) return false;
     const change = this.undoHistory.takeUndo();
     return change !== undefined && this.applyStep(change, 'undo');
   }
 
   /**
-   * Redoes the newest undone change; false when there is nothing to redo, or, as for undo, when
-   * the scopes forbid it.
+   * Redoes the newest undone change; false when there is nothing to redo, or, as for undo, once
+   * the handle is closed or when the scopes forbid it.
    */
   redo(): boolean {
+    if (this.closed) return false;
     const change = this.undoHistory.takeRedo();
     return change !== undefined && this.applyStep(change, 'redo');
   }
@@ -320,12 +324,12 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
 
   /** True when {@link WorkspaceHandle.undo} would do something. */
   get canUndo(): boolean {
-    return this.undoHistory.canUndo;
+    return !this.closed && this.undoHistory.canUndo;
   }
 
   /** True when {@link WorkspaceHandle.redo} would do something. */
   get canRedo(): boolean {
-    return this.undoHistory.canRedo;
+    return !this.closed && this.undoHistory.canRedo;
   }
 
   /**
@@ -364,6 +368,20 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
   /** Resolves once every pending change is acknowledged. */
   whenSynced(): Promise<void> {
     return this.workspaceSync.whenSynced();
+  }
+
+  /**
+   * Writes what waits to be saved to the client's `storage` now, instead of up to `saveDelayMs`
+   * later, and resolves once that and every earlier save are written: from then on a reload or a
+   * crash loses nothing made so far, so a page may let its tab close or show "saved offline".
+   * Without a `storage` option the client keeps its state in a `MemoryPendingStore`, and this
+   * resolves once it is copied there: it then outlives reconnects, not the process. Rejects with
+   * the store's error when the newest write failed (the `storeFailed` event reports it too, and
+   * the next change tries again). After {@link WorkspaceHandle.close}, which saves what was
+   * waiting, it writes nothing more and resolves once the handle's last save is written.
+   */
+  whenSaved(): Promise<void> {
+    return this.saver.flush();
   }
 
   /** Stops following the workspace; pending changes stay in the store for the next open. */
@@ -408,11 +426,6 @@ export class WorkspaceHandle extends Emitter<WorkspaceEvents> {
       deniedByScopes(caps, this.state, change) ??
       deniedInParts(caps, this.state, change, this.link.maxTextPerChange)
     );
-  }
-
-  /** @internal Saves the newest state now; resolves once it is written. */
-  saved(): Promise<void> {
-    return this.saver.flush();
   }
 }
 

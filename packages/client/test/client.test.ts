@@ -43,7 +43,7 @@ async function editMovedOutOfScope() {
   const offline = await first.open('w');
   await goOffline(first);
   must(offline.insert('open/f.txt', 4, '!')); // allowed where the file is now
-  await (offline as unknown as { saved(): Promise<void> }).saved();
+  await offline.whenSaved();
   await first.close();
   // Meanwhile the directory moves where the guest may not write.
   must(admin.rename('open', 'archive'));
@@ -224,7 +224,7 @@ describe('Client', () => {
     const b = await first.open('w');
     await goOffline(first);
     must(b.delete('f.txt', 2, 6)); // one op: '234567'
-    await (b as unknown as { saved(): Promise<void> }).saved();
+    await b.whenSaved();
     await first.close();
     // Bob's process died right after sending the delete, before the server read it: the saved
     // state holds it in flight. Meanwhile alice types inside the range it deletes.
@@ -598,7 +598,7 @@ describe('Client', () => {
     await b.whenSynced();
     await goOffline(first);
     must(b.insert('f.txt', 0, 'BOB:'));
-    await (b as unknown as { saved(): Promise<void> }).saved();
+    await b.whenSaved();
     const a = await (await client('alice')).open('w');
     for (let i = 0; i < 30; i++) {
       must(a.insert('f.txt', textOf(a, 'f.txt').length, '.'));
@@ -690,10 +690,12 @@ describe('Client', () => {
     });
   });
 
-  it('refuses edits on a closed handle with NOT_OPEN', async () => {
+  it('refuses edits, undo and redo on a closed handle', async () => {
     server = await startTestServer();
     const ws = await (await client('alice')).open('w', { create: true });
     must(ws.createFile('f.txt', 'x'));
+    must(ws.insert('f.txt', 1, 'z'));
+    expect(ws.undo()).toBe(true);
     ws.close();
     for (const edit of [
       ws.insert('f.txt', 0, 'y'),
@@ -702,16 +704,13 @@ describe('Client', () => {
     ]) {
       expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_OPEN' } });
     }
+    // Either would change the state and save it into a store the handle no longer owns.
+    expect([ws.canUndo, ws.canRedo, ws.undo(), ws.redo()]).toEqual([false, false, false, false]);
     expect(textOf(ws, 'f.txt')).toBe('x');
   });
 
   it('saves at most once per saveDelayMs, at once on close, and reports a failed save as storeFailed', async () => {
-    server = await startTestServer();
-    const store = new SaveCountingStore();
-    const c = await client('alice', { storage: store, saveDelayMs: 60_000 });
-    const ws = await c.open('w', { create: true });
-    const failures: unknown[] = [];
-    ws.on('storeFailed', (e) => failures.push(e.error));
+    const { store, c, ws, failures } = await slowSaves();
     must(ws.createFile('f.txt', ''));
     for (let i = 0; i < 10; i++) must(ws.insert('f.txt', i, String(i)));
     await ws.whenSynced();
@@ -721,9 +720,45 @@ describe('Client', () => {
     expect(store.saves).toBe(1);
     expect(failures).toEqual([store.failure]);
   });
+
+  it('saves what waits at once on whenSaved, resolving once it is stored or rejecting with the failure', async () => {
+    const { store, c, ws, failures } = await slowSaves();
+    const stored = async () => JSON.stringify(await store.load(store.lastKey!));
+    must(ws.createFile('f.txt', 'typed'));
+    await ws.whenSaved(); // long before the 60 s window ends
+    expect(store.saves).toBe(1);
+    expect(await stored()).toContain('typed');
+    await ws.whenSaved(); // nothing waits: nothing more is written
+    expect(store.saves).toBe(1);
+    store.failing = true;
+    must(ws.insert('f.txt', 0, 'lost '));
+    await expect(ws.whenSaved()).rejects.toBe(store.failure);
+    expect(failures).toEqual([store.failure]);
+    store.failing = false;
+    must(ws.insert('f.txt', 0, 'kept '));
+    ws.close();
+    await ws.whenSaved(); // the save close made
+    expect(store.saves).toBe(3);
+    expect(await stored()).toContain('kept lost ');
+    await c.close();
+    expect(store.saves).toBe(3);
+  });
 });
 
-/** A memory store that counts saves, and fails them while `failing` is set. */
+/**
+ * A client whose saves wait a minute (so none happens unless asked for), on a store that counts
+ * them, with a handle of a new workspace and the errors of its `storeFailed` events.
+ */
+async function slowSaves() {
+  server = await startTestServer();
+  const store = new SaveCountingStore();
+  const c = await client('alice', { storage: store, saveDelayMs: 60_000 });
+  const ws = await c.open('w', { create: true });
+  const failures: unknown[] = [];
+  ws.on('storeFailed', (e) => failures.push(e.error));
+  return { store, c, ws, failures };
+}
+
 /** A memory store that remembers the key it last saved under. */
 class KeyedStore extends MemoryPendingStore {
   lastKey: string | undefined;
@@ -734,7 +769,8 @@ class KeyedStore extends MemoryPendingStore {
   }
 }
 
-class SaveCountingStore extends MemoryPendingStore {
+/** A memory store that counts saves, and fails them while `failing` is set. */
+class SaveCountingStore extends KeyedStore {
   saves = 0;
   failing = false;
   readonly failure = new Error('the disk is full');

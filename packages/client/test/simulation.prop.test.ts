@@ -432,9 +432,7 @@ describe('network simulation', () => {
                 await new Promise((r) => setImmediate(r));
               }
               // Stop the faults, then let everything settle.
-              (
-                network as unknown as { options: { disconnectProbability: number } }
-              ).options.disconnectProbability = 0;
+              network.setFaults({ disconnectProbability: 0 });
               await quiesce(clients, handles, server, 20_000);
               // The server's state, as a fresh client opening the workspace receives it.
               const checker = await Client.connect({

@@ -85,7 +85,7 @@ describe('FilePendingStore shared by two live clients', () => {
     await goOffline(first);
     must(a.insert('f.txt', 5, ' offline'));
     must(a.createFile('new.txt', 'made offline'));
-    await (a as unknown as { saved(): Promise<void> }).saved();
+    await a.whenSaved();
     // ...and "crash": the lock stays behind, naming a process that no longer runs.
     const lock = join(dir, 'slot-0', 'owner.lock');
     await writeFile(lock, `${deadPid()} crashed`);

@@ -39,6 +39,7 @@ export {
 export {
   type MemoryConnectOptions,
   MemoryNetwork,
+  type MemoryNetworkFaults,
   type MemoryNetworkOptions,
 } from './memory.js';
 export { seededRandom } from './random.js';

@@ -7,8 +7,22 @@ import type { ConnectionManagerOptions } from './manager.js';
 import { seededRandom } from './random.js';
 import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 
+/**
+ * The faults an in-memory network injects, each a probability from 0 (never, the default) to 1,
+ * drawn per frame sent. Set at construction and changed later by {@link MemoryNetwork.setFaults}.
+ */
+export interface MemoryNetworkFaults {
+  /** Chance, per frame sent, that its connection is cut at once: both ends see `CONNECTION_CLOSED`. */
+  readonly disconnectProbability?: number;
+  /**
+   * Chance, per frame sent, that its connection silently stops carrying anything in either
+   * direction, with no close on either end (a dead link or a partition: heartbeats must notice).
+   */
+  readonly blackholeProbability?: number;
+}
+
 /** How an in-memory network behaves: its latency, its faults and the seed they are drawn from. */
-export interface MemoryNetworkOptions {
+export interface MemoryNetworkOptions extends MemoryNetworkFaults {
   /** Seeds every random choice (latency, faults), so that a run replays. Default 1. */
   readonly seed?: number;
   /**
@@ -17,13 +31,6 @@ export interface MemoryNetworkOptions {
    * but frames on different connections do. Default 0 (the next timer turn).
    */
   readonly latencyMs?: number | { readonly min: number; readonly max: number };
-  /** Chance, per frame sent, that its connection is cut at once: both ends see `CONNECTION_CLOSED`. */
-  readonly disconnectProbability?: number;
-  /**
-   * Chance, per frame sent, that its connection silently stops carrying anything in either
-   * direction, with no close on either end (a dead link or a partition: heartbeats must notice).
-   */
-  readonly blackholeProbability?: number;
   /** The clock; pass a `ManualScheduler` for a simulation that moves time itself. */
   readonly scheduler?: Scheduler;
 }
@@ -32,6 +39,28 @@ export interface MemoryNetworkOptions {
 export interface MemoryConnectOptions extends ConnectionOptions {
   /** The address the server sees for this client (for per-address limits). Default `memory-client`. */
   readonly remoteAddress?: string;
+}
+
+const faultKeys = ['disconnectProbability', 'blackholeProbability'] as const;
+
+/**
+ * `current` with the rates `changes` gives. Throws a `RangeError` for a rate that is not a number
+ * from 0 to 1: that is a mistake in the test, not a network condition.
+ */
+function withFaults(
+  current: Required<MemoryNetworkFaults>,
+  changes: MemoryNetworkFaults,
+): Required<MemoryNetworkFaults> {
+  const next = { ...current };
+  for (const key of faultKeys) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    if (!(value >= 0 && value <= 1)) {
+      throw new RangeError(`${key} must be a probability from 0 to 1, not ${value}.`);
+    }
+    next[key] = value;
+  }
+  return next;
 }
 
 type PipeItem =
@@ -50,10 +79,25 @@ export class MemoryNetwork {
   readonly scheduler: Scheduler;
   private readonly listeners = new Map<string, MemoryListener>();
   private readonly links = new Map<string, MemoryLink>();
+  /** The fault rates in force: the options' at first, then {@link MemoryNetwork.setFaults}'. */
+  private faults: Required<MemoryNetworkFaults>;
 
+  /** Throws a `RangeError` for a fault rate that is not a number from 0 to 1. */
   constructor(private readonly options: MemoryNetworkOptions = {}) {
     this.random = seededRandom(options.seed ?? 1);
     this.scheduler = options.scheduler ?? realScheduler;
+    this.faults = withFaults({ disconnectProbability: 0, blackholeProbability: 0 }, options);
+  }
+
+  /**
+   * Changes the fault rates from the next frame sent on; a rate not given keeps its value. A
+   * simulation that ends by letting everything settle first stops the faults with
+   * `setFaults({ disconnectProbability: 0, blackholeProbability: 0 })`. Connections already cut or
+   * blackholed stay so. Throws a `RangeError` for a rate that is not a number from 0 to 1, and
+   * then changes nothing.
+   */
+  setFaults(faults: MemoryNetworkFaults): void {
+    this.faults = withFaults(this.faults, faults);
   }
 
   /**
@@ -126,7 +170,7 @@ export class MemoryNetwork {
 
   /** Draws the fault, if any, that strikes the connection of one frame being sent. */
   drawFault(): 'cut' | 'blackhole' | undefined {
-    const { disconnectProbability = 0, blackholeProbability = 0 } = this.options;
+    const { disconnectProbability, blackholeProbability } = this.faults;
     if (disconnectProbability > 0 && this.random() < disconnectProbability) return 'cut';
     if (blackholeProbability > 0 && this.random() < blackholeProbability) return 'blackhole';
     return undefined;

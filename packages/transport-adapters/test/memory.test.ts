@@ -128,6 +128,43 @@ describe('the in-memory network', () => {
     expect(await client.closed).toMatchObject({ code: 'CONNECTION_CLOSED' });
   });
 
+  it('changes its fault rates after construction, keeping a rate not given', async () => {
+    const { scheduler, network, arrivals, connect } = setup({ disconnectProbability: 1 });
+    network.setFaults({ disconnectProbability: 0 });
+    const client = await connect();
+    client.send(text('kept'));
+    await scheduler.advance(10);
+    expect(arrivals).toEqual(['kept']);
+    network.setFaults({ blackholeProbability: 1 });
+    client.send(text('lost'));
+    await scheduler.advance(10);
+    // Blackholed, not cut: the disconnect rate stayed 0.
+    expect(arrivals).toEqual(['kept']);
+    expect(client.state).toBe('open');
+    network.setFaults({ disconnectProbability: 1, blackholeProbability: 0 });
+    const other = await connect();
+    other.send(text('cut'));
+    await scheduler.advance(10);
+    expect(await other.closed).toMatchObject({ code: 'CONNECTION_CLOSED' });
+    expect(arrivals).toEqual(['kept']);
+  });
+
+  it('refuses a fault rate that is not a probability, and then changes nothing', async () => {
+    for (const rate of [-0.1, 1.5, Number.NaN]) {
+      expect(() => new MemoryNetwork({ disconnectProbability: rate })).toThrow(RangeError);
+      expect(() => new MemoryNetwork({ blackholeProbability: rate })).toThrow(RangeError);
+    }
+    const { scheduler, network, arrivals, connect } = setup();
+    expect(() =>
+      network.setFaults({ disconnectProbability: 0.5, blackholeProbability: 2 }),
+    ).toThrow(/blackholeProbability must be a probability from 0 to 1, not 2/);
+    const client = await connect();
+    for (let i = 0; i < 20; i++) client.send(text(`f${i}`));
+    await scheduler.advance(10);
+    expect(arrivals).toHaveLength(20);
+    expect(client.state).toBe('open');
+  });
+
   it('grows the sender buffer while the reader pauses, and drains when it resumes', async () => {
     const { scheduler, servers, connect } = setup();
     const client = await connect();
