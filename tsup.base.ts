@@ -15,6 +15,14 @@ export function packageBuild(options: Options = {}): ReturnType<typeof defineCon
     // that hides ot-core's real declarations from every TypeScript consumer. The footer keeps each
     // declaration file a module, so such a block stays an augmentation.
     dts: { footer: 'export {};' },
+    // Each package's `import './errors.js'` is there for the declarations: the file holds only its
+    // `declare module '@dist-space/ot-core'` block, and that import is what carries the block into
+    // the published .d.ts (a type-only import does not; check:packages fails without it). Its
+    // JavaScript is empty, so esbuild dropping it under `sideEffects: false` is right, and its
+    // warning about that says nothing to act on.
+    esbuildOptions(esbuild) {
+      esbuild.logOverride = { ...esbuild.logOverride, 'ignored-bare-import': 'silent' };
+    },
     sourcemap: true,
     clean: true,
     target: 'es2022',
