@@ -33,7 +33,6 @@ const packagesDir = join(root, 'packages');
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const typesNode = join(root, 'node_modules', '@types');
-// Each example finishes by itself in well under a second; the bound only stops a hung one.
 // The entries a web page may import (DESIGN.md: no Node built-ins in these).
 const BROWSER_ENTRIES = [
   '@dist-space/ot-core',
@@ -43,7 +42,9 @@ const BROWSER_ENTRIES = [
   '@dist-space/transport-adapters',
   '@dist-space/client',
 ];
+// Each example finishes by itself in well under a second; the bound only stops a hung one.
 const EXAMPLE_TIMEOUT_MS = 60_000;
+// npm install and the conformance suites: each takes some 10-20 s here.
 const INSTALL_TIMEOUT_MS = 300_000;
 
 /** Runs a command, echoing it; its output is shown only when it fails. */
@@ -78,6 +79,7 @@ function entryPoints(pkg, condition) {
     .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
 }
 
+/** {@link entryPoints} of every package. */
 function entryPointsOfAll(condition) {
   return packages().flatMap((pkg) => entryPoints(pkg, condition));
 }
