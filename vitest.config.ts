@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // One run covers every package. Tests import packages by name (and subpath, such as
-// `@dist-space/transport-adapters/node`); the `source` export condition each package declares
-// points them at their TypeScript sources, as it does for tsx, so `npm test` needs no build step.
-const conditions = ['source', 'import', 'module', 'node', 'default'];
+// `@dist-space/transport-adapters/node`); the `@dist-space/source` export condition each package
+// declares points them at their TypeScript sources, as it does for tsx, so `npm test` needs no
+// build step.
+const conditions = ['@dist-space/source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

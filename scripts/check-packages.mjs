@@ -243,16 +243,26 @@ try {
   // bundler would: a Node built-in anywhere in their graph fails the build.
   const browserEntry = BROWSER_ENTRIES.map((name, i) => `export * as entry${i} from '${name}';`);
   writeFileSync(join(app, 'browser-entry.js'), `${browserEntry.join('\n')}\n`);
-  await esbuild.build({
+  // The bundler also uses a plain `source` condition, as many monorepos set for their own
+  // packages: ours must still come from dist/ (our sources answer only `@dist-space/source`).
+  const bundle = await esbuild.build({
     absWorkingDir: app,
     entryPoints: ['browser-entry.js'],
     bundle: true,
     write: false,
+    metafile: true,
     format: 'esm',
     platform: 'browser',
+    conditions: ['source'],
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   });
+  const fromSources = Object.keys(bundle.metafile.inputs).filter((input) =>
+    /@dist-space\/[^/]+\/src\//.test(input),
+  );
+  if (fromSources.length > 0) {
+    throw new Error(`a 'source' condition reached our TypeScript sources: ${fromSources[0]}`);
+  }
   console.log(`bundled for the browser: ${BROWSER_ENTRIES.join(', ')}`);
 
   // 7. The server's bin, as `npx dist-space-server` finds it.

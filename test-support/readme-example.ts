@@ -41,7 +41,7 @@ export function describeReadmeExample(pkg: string, file: string, timeoutMs = 30_
         expect(expected.length).toBeGreaterThan(0);
         const { stdout } = await promisify(execFile)(
           process.execPath,
-          ['--import', 'tsx', '--conditions=source', examplePath],
+          ['--import', 'tsx', '--conditions=@dist-space/source', examplePath],
           { cwd: root, timeout: timeoutMs },
         );
         expect(stdout.trimEnd().split('\n')).toEqual(expected);

@@ -88,12 +88,12 @@ const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
 /**
  * The Node options a child process needs to run this package's TypeScript sources: the tsx
  * loader, resolved here so that the child finds it wherever it is started from, and the
- * `source` condition, so that the workspace packages load from their sources as here.
+ * `@dist-space/source` condition, so that the workspace packages load from their sources as here.
  */
 export const TYPESCRIPT_CHILD_OPTIONS: readonly string[] = [
   '--import',
   pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
-  '--conditions=source',
+  '--conditions=@dist-space/source',
 ];
 
 /** Runs one suite in a fresh Node process that can force garbage collection. */

@@ -82,7 +82,7 @@ describe('the benchmark harness', () => {
       [
         '--import',
         'tsx',
-        '--conditions=source',
+        '--conditions=@dist-space/source',
         main,
         '--smoke',
         '--only',

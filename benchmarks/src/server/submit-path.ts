@@ -4,7 +4,7 @@
 // server suite's clients do. It resolves changes to the submit path that the socket benchmark
 // cannot on a busy machine. Not part of the suite:
 //
-//   npx tsx --conditions=source benchmarks/src/server/submit-path.ts [workspaces] [seconds] [lmdb|memory]
+//   npx tsx --conditions=@dist-space/source benchmarks/src/server/submit-path.ts [workspaces] [seconds] [lmdb|memory]
 //
 // Prints changes/s and the process's CPU (every thread: LMDB's write thread and the kernel's
 // sync work included) per change.

@@ -23,7 +23,7 @@ export interface BrowserBundle {
 /**
  * esbuild's options for the browser bundle, without its input: ESM, platform `browser` (so a
  * Node built-in anywhere in the graph fails the build), sibling packages taken from their
- * TypeScript sources through the `source` export condition, `process.env.NODE_ENV` replaced (immer
+ * TypeScript sources through the `@dist-space/source` export condition, `process.env.NODE_ENV` replaced (immer
  * reads it), minified, with a linked source map. Nothing is written: the output is in memory.
  */
 export function browserBundleOptions(): BuildOptions & { write: false; metafile: true } {
@@ -37,7 +37,7 @@ export function browserBundleOptions(): BuildOptions & { write: false; metafile:
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    conditions: ['source'],
+    conditions: ['@dist-space/source'],
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'eof',
     metafile: true,

@@ -109,7 +109,7 @@ describe('FilePendingStore shared by two live clients', () => {
       [
         '--import',
         'tsx',
-        '--conditions=source',
+        '--conditions=@dist-space/source',
         fileURLToPath(new URL('./support/hold-store-child.ts', import.meta.url)),
         dir,
         'c-child',

@@ -54,7 +54,7 @@ function unresolvable(dir: string, specifiers: readonly string[]): string[] {
   // The source condition points sibling packages at their sources, so no build is needed.
   const out = execFileSync(
     process.execPath,
-    ['--conditions=source', '--input-type=module', '-e', script],
+    ['--conditions=@dist-space/source', '--input-type=module', '-e', script],
     { cwd: dir, encoding: 'utf8', timeout: 20_000 },
   );
   return JSON.parse(out) as string[];

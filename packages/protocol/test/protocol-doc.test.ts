@@ -7,7 +7,7 @@ const doc = readFileSync(new URL('../../../docs/protocol.md', import.meta.url), 
 
 describe('docs/protocol.md', () => {
   it('has the tables the code generates: message table, fields, limits, example bytes', () => {
-    // On failure: npx tsx --conditions=source packages/protocol/test/support/write-protocol-doc.ts
+    // On failure: npx tsx --conditions=@dist-space/source packages/protocol/test/support/write-protocol-doc.ts
     expect(doc).toBe(renderProtocolDoc(doc));
   });
 

@@ -24,10 +24,14 @@ afterEach(() => {
 function run(
   args: string[],
 ): Promise<{ child: ChildProcess; out: () => string; url: string; token?: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', bin, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@dist-space/source', bin, ...args],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   let errOut = '';
@@ -116,7 +120,16 @@ describe('dist-space-server (npm start)', () => {
     const data = await tempDir();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', bin, '--port', '0', '--data-dir', data],
+      [
+        '--import',
+        'tsx',
+        '--conditions=@dist-space/source',
+        bin,
+        '--port',
+        '0',
+        '--data-dir',
+        data,
+      ],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ describe('the README example', () => {
   it('runs and prints what its comments say', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', '--conditions=source', examplePath],
+      ['--import', 'tsx', '--conditions=@dist-space/source', examplePath],
       { cwd: root, timeout: 30_000 },
     );
     expect(stdout.split('\n')).toEqual(['SHOUT THIS', 'LIMIT_EXCEEDED remote', '']);

@@ -12,7 +12,7 @@ export function supportScript(name: string): string {
   return fileURLToPath(new URL(name, import.meta.url));
 }
 
-// Children run a bundle of their script (sources resolved through the `source` condition, lmdb
+// Children run a bundle of their script (sources resolved through the `@dist-space/source` condition, lmdb
 // left to node_modules): it starts in about 0.2 s where tsx takes 1.5 s, which decides how many
 // kill rounds fit in a test. Bundles live next to node_modules, where `lmdb` resolves.
 const bundleDir = join(repoRoot, 'node_modules', '.cache', 'dist-space-tests', String(process.pid));
@@ -29,7 +29,7 @@ function bundle(script: string): string {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      conditions: ['source'],
+      conditions: ['@dist-space/source'],
       external: ['lmdb'],
       outfile,
       logLevel: 'warning',

@@ -3,7 +3,7 @@
 // child process saw: "sound" (the damage hit unused pages), "refused" with a code, "wrong"
 // (an answer that differs from the corpus), or a death by signal. docs/storage.md quotes a run.
 //
-//   npx tsx --conditions=source packages/oplog-storage-lmdb/test/support/corruption-campaign.ts [trials] [seed]
+//   npx tsx --conditions=@dist-space/source packages/oplog-storage-lmdb/test/support/corruption-campaign.ts [trials] [seed]
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
