@@ -42,19 +42,64 @@ const BROWSER_ENTRIES = [
   '@dist-space/transport-adapters',
   '@dist-space/client',
 ];
+// What the browser bundle may contain besides our packages. A Node-only dependency can pass an
+// esbuild browser build unnoticed when it ships a browser stub (ws's `browser.js` throws at run
+// time), so the bundle's inputs are held to this list rather than to "no built-ins".
+const BROWSER_DEPENDENCIES = new Set([
+  'immer',
+  '@msgpack/msgpack',
+  'picomatch',
+  'jose',
+  'fast-diff',
+  'idb',
+]);
+// Every command is bounded; these say how long the slow ones may take.
+const STEP_TIMEOUT_MS = 120_000;
+// npm install and the conformance suites under vitest: each takes some 10-20 s here.
+const LONG_STEP_TIMEOUT_MS = 300_000;
 // Each example finishes by itself in well under a second; the bound only stops a hung one.
 const EXAMPLE_TIMEOUT_MS = 60_000;
-// npm install and the conformance suites: each takes some 10-20 s here.
-const INSTALL_TIMEOUT_MS = 300_000;
 
-/** Runs a command, echoing it; its output is shown only when it fails. */
+/**
+ * Runs a command, echoing it, within `options.timeout` (default {@link STEP_TIMEOUT_MS}); its
+ * output is shown only when it fails. Returns its standard output.
+ */
 function run(command, args, options = {}) {
-  console.log(`$ ${[command, ...args].join(' ')}`);
+  const line = [command, ...args].join(' ');
+  console.log(`$ ${line}`);
+  const timeout = options.timeout ?? STEP_TIMEOUT_MS;
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', ...options });
+    return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', ...options, timeout });
   } catch (e) {
     console.error(e.stdout ?? '', e.stderr ?? '');
-    throw new Error(`failed: ${[command, ...args].join(' ')}`);
+    const why = e.signal ? ` (stopped by ${e.signal}: over ${timeout} ms?)` : '';
+    throw new Error(`failed${why}: ${line}`);
+  }
+}
+
+/**
+ * Type-checks (and emits) a project of the app with `tsc`, failing on every diagnostic except
+ * those in lmdb's own declarations: its `index.d.ts` uses `export =`, which does not compile under
+ * nodenext. `skipLibCheck` stays off, so that a broken declaration file of ours fails here instead
+ * of silently turning what it should declare into `any`.
+ */
+function typeCheck(app, project) {
+  console.log(`$ tsc -p ${project}`);
+  try {
+    execFileSync(process.execPath, [tsc, '-p', project], {
+      cwd: app,
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: STEP_TIMEOUT_MS,
+    });
+  } catch (e) {
+    const errors = `${e.stdout ?? ''}`
+      .split('\n')
+      .filter((line) => /error TS\d+/.test(line) && !line.startsWith('node_modules/lmdb/'));
+    if (errors.length > 0 || e.signal) {
+      console.error(e.stdout ?? '', e.stderr ?? '');
+      throw new Error(`failed: tsc -p ${project}`);
+    }
   }
 }
 
@@ -62,6 +107,7 @@ function run(command, args, options = {}) {
 function packages() {
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
+    .filter((entry) => existsSync(join(packagesDir, entry.name, 'package.json')))
     .map((entry) => {
       const dir = join(packagesDir, entry.name);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -84,28 +130,37 @@ function entryPointsOfAll(condition) {
   return packages().flatMap((pkg) => entryPoints(pkg, condition));
 }
 
-/** The codes each package adds to ot-core's registry, one per package that adds any. */
-function oneCodePerPackage() {
-  const codes = [];
+/**
+ * Every code of every `interface DistSpaceErrorCodes` block in the packages' `errors.ts` files:
+ * ot-core's own and each package's additions. All of them, since packages repeat some codes (the
+ * client and the server both declare `INVALID_CONFIG`), and one package's declarations going
+ * missing must not be covered by another's.
+ */
+function allErrorCodes() {
+  const codes = new Set();
   for (const pkg of packages()) {
-    const source = readFileSync(join(pkg.dir, 'src', 'errors.ts'), 'utf8');
-    const block = /interface DistSpaceErrorCodes \{([^}]*)\}/.exec(source);
-    const code = block && /^\s*([A-Z][A-Z0-9_]*):/m.exec(block[1]);
-    if (code) codes.push(code[1]);
+    const file = join(pkg.dir, 'src', 'errors.ts');
+    if (!existsSync(file)) continue;
+    const source = readFileSync(file, 'utf8');
+    for (const block of source.matchAll(/interface DistSpaceErrorCodes \{([^}]*)\}/g)) {
+      for (const code of block[1].matchAll(/^\s*([A-Z][A-Z0-9_]*):/gm)) codes.add(code[1]);
+    }
   }
-  return codes;
+  if (codes.size === 0) throw new Error('no error codes found in packages/*/src/errors.ts');
+  return [...codes];
 }
 
 /**
  * A consumer file asserting, by type alone, that `ErrorCode` is ot-core's registry merged with
- * every package's codes: it fails to compile when a declaration file hides the real module.
+ * every package's codes: it fails to compile when a declaration file hides the real module or
+ * loses a package's block.
  */
 function registryCheck(condition) {
   const entries = entryPointsOfAll(condition);
   return `import type { ErrorCode } from '@dist-space/ot-core';
 ${entries.map((specifier, i) => `import type * as entry${i} from '${specifier}';`).join('\n')}
 export type Entries = [${entries.map((_, i) => `typeof entry${i}`).join(', ')}];
-export const codes: ErrorCode[] = ${JSON.stringify(oneCodePerPackage())};
+export const codes: ErrorCode[] = ${JSON.stringify(allErrorCodes())};
 `;
 }
 
@@ -138,7 +193,7 @@ try {
   const vitest = `vitest@${rootManifest.devDependencies.vitest}`;
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...files, vitest], {
     cwd: app,
-    timeout: INSTALL_TIMEOUT_MS,
+    timeout: LONG_STEP_TIMEOUT_MS,
   });
 
   // 3. The READMEs' examples, and the registry checks, type-checked against what was installed.
@@ -179,8 +234,8 @@ try {
           module: 'nodenext',
           moduleResolution: 'nodenext',
           strict: true,
-          // As most apps have it; lmdb's own declarations do not compile under nodenext otherwise.
-          skipLibCheck: true,
+          // Declaration files are checked too (see typeCheck).
+          skipLibCheck: false,
           typeRoots: [typesNode],
           types: ['node'],
           rootDir: '.',
@@ -192,7 +247,7 @@ try {
       2,
     ),
   );
-  run(process.execPath, [tsc, '-p', '.'], { cwd: app });
+  typeCheck(app, '.');
   // TypeScript's older `moduleResolution: node10` (what `module: commonjs` still implies) reads
   // no `exports`: the subpath entries reach it through each package's `typesVersions`.
   mkdirSync(join(app, 'node10'));
@@ -204,8 +259,10 @@ try {
         target: 'ES2022',
         module: 'commonjs',
         moduleResolution: 'node10',
+        // As `tsc --init` sets it; pino's declarations need it under CommonJS.
+        esModuleInterop: true,
         strict: true,
-        skipLibCheck: true,
+        skipLibCheck: false,
         typeRoots: [typesNode],
         types: ['node'],
         noEmit: true,
@@ -213,12 +270,16 @@ try {
       include: ['node10'],
     }),
   );
-  run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: app });
+  typeCheck(app, 'tsconfig.node10.json');
 
   // 4. The compiled examples, on the published JavaScript.
+  // Their data directories (os.tmpdir()) go under the work directory, removed at the end.
+  const exampleTmp = join(work, 'tmp');
+  mkdirSync(exampleTmp);
   for (const example of examples) {
     run(process.execPath, [join('build', 'src', example)], {
       cwd: app,
+      env: { ...process.env, TMPDIR: exampleTmp },
       timeout: EXAMPLE_TIMEOUT_MS,
     });
   }
@@ -227,7 +288,7 @@ try {
   const vitestBin = join(app, 'node_modules', 'vitest', 'vitest.mjs');
   const suites = run(process.execPath, [vitestBin, 'run', '--dir', 'test'], {
     cwd: app,
-    timeout: INSTALL_TIMEOUT_MS,
+    timeout: LONG_STEP_TIMEOUT_MS,
   });
   console.log(
     suites
@@ -240,7 +301,8 @@ try {
   }
 
   // 6. The browser-facing entries, bundled for the browser from the published ESM as an app's
-  // bundler would: a Node built-in anywhere in their graph fails the build.
+  // bundler would: a Node built-in anywhere in their graph fails the build, and every input must
+  // be ours or on BROWSER_DEPENDENCIES.
   const browserEntry = BROWSER_ENTRIES.map((name, i) => `export * as entry${i} from '${name}';`);
   writeFileSync(join(app, 'browser-entry.js'), `${browserEntry.join('\n')}\n`);
   // The bundler also uses a plain `source` condition, as many monorepos set for their own
@@ -257,16 +319,24 @@ try {
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'error',
   });
-  const fromSources = Object.keys(bundle.metafile.inputs).filter((input) =>
-    /@dist-space\/[^/]+\/src\//.test(input),
-  );
+  const inputs = Object.keys(bundle.metafile.inputs);
+  const fromSources = inputs.filter((input) => /@dist-space\/[^/]+\/src\//.test(input));
   if (fromSources.length > 0) {
     throw new Error(`a 'source' condition reached our TypeScript sources: ${fromSources[0]}`);
+  }
+  for (const input of inputs) {
+    if (input === 'browser-entry.js') continue;
+    const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+    if (dependency?.startsWith('@dist-space/') || BROWSER_DEPENDENCIES.has(dependency)) continue;
+    throw new Error(`the browser bundle takes in ${input}, not on the browser-safe list`);
   }
   console.log(`bundled for the browser: ${BROWSER_ENTRIES.join(', ')}`);
 
   // 7. The server's bin, as `npx dist-space-server` finds it.
-  run(join(app, 'node_modules', '.bin', 'dist-space-server'), ['--help'], { cwd: app });
+  run(join(app, 'node_modules', '.bin', 'dist-space-server'), ['--help'], {
+    cwd: app,
+    timeout: 30_000,
+  });
 
   console.log(
     `packages ok: ${packages().length} packed and installed, ${examples.length} examples`,

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -39,12 +41,19 @@ export function describeReadmeExample(pkg: string, file: string, timeoutMs = 30_
       async () => {
         const expected = expectedOutput(source);
         expect(expected.length).toBeGreaterThan(0);
-        const { stdout } = await promisify(execFile)(
-          process.execPath,
-          ['--import', 'tsx', '--conditions=@dist-space/source', examplePath],
-          { cwd: root, timeout: timeoutMs },
-        );
-        expect(stdout.trimEnd().split('\n')).toEqual(expected);
+        // Examples keep their data in os.tmpdir(), as a reader's copy would, and leave it there;
+        // pointed at a directory of the test's own, nothing is left behind.
+        const exampleTmp = mkdtempSync(join(tmpdir(), 'dist-space-readme-'));
+        try {
+          const { stdout } = await promisify(execFile)(
+            process.execPath,
+            ['--import', 'tsx', '--conditions=@dist-space/source', examplePath],
+            { cwd: root, timeout: timeoutMs, env: { ...process.env, TMPDIR: exampleTmp } },
+          );
+          expect(stdout.trimEnd().split('\n')).toEqual(expected);
+        } finally {
+          rmSync(exampleTmp, { recursive: true, force: true });
+        }
       },
       timeoutMs + 5_000,
     );
