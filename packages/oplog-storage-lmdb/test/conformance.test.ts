@@ -1,3 +1,5 @@
+// Imports the packages by their published names only: scripts/check-packages.mjs runs this very
+// file against the packed packages, so it must not reach into src/ or the repository's support.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
