@@ -23,8 +23,9 @@ export interface BrowserBundle {
 /**
  * esbuild's options for the browser bundle, without its input: ESM, platform `browser` (so a
  * Node built-in anywhere in the graph fails the build), sibling packages taken from their
- * TypeScript sources through the `@dist-space/source` export condition, `process.env.NODE_ENV` replaced (immer
- * reads it), minified, with a linked source map. Nothing is written: the output is in memory.
+ * TypeScript sources through the `@dist-space/source` export condition, `process.env.NODE_ENV`
+ * replaced (immer reads it), minified, with a linked source map. Nothing is written: the output is
+ * in memory.
  */
 export function browserBundleOptions(): BuildOptions & { write: false; metafile: true } {
   return {

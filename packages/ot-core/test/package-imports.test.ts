@@ -51,7 +51,8 @@ function unresolvable(dir: string, specifiers: readonly string[]): string[] {
       }
     }
     process.stdout.write(JSON.stringify(bad));`;
-  // The source condition points sibling packages at their sources, so no build is needed.
+  // The `@dist-space/source` condition points sibling packages at their sources, so no build is
+  // needed.
   const out = execFileSync(
     process.execPath,
     ['--conditions=@dist-space/source', '--input-type=module', '-e', script],

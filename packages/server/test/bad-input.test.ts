@@ -145,6 +145,24 @@ describe('bad input on a live server', () => {
     await bystanderStillWorks();
   });
 
+  it('answers a second Hello with PROTOCOL_VIOLATION and keeps the session working', async () => {
+    const c = await TestClient.session(s, 'twice');
+    c.send({
+      type: 'Hello',
+      version: PROTOCOL_VERSION,
+      positionEncoding: 'utf-16',
+      clientId: c.clientId,
+      token: await token('twice'),
+    });
+    const reply = await c.next('Error');
+    expect(reply.error.code).toBe('PROTOCOL_VIOLATION');
+    expect(reply.error.message).toContain('Hello was already sent');
+    expect((await c.open('w', false)).revision).toBeGreaterThanOrEqual(0);
+    expect(c.drain(['Welcome', 'Refused', 'Goodbye'])).toEqual([]);
+    expect(c.closedWith).toBeUndefined();
+    await bystanderStillWorks();
+  });
+
   it('logs each refused request as a structured record at info: session, workspace and code', async () => {
     const narrow = await TestClient.connect(s);
     const { sessionId: narrowId } = await narrow.hello(await token('narrow', undefined, ['x-*']));

@@ -12,7 +12,10 @@ import { realScheduler, type Scheduler, type TimerHandle } from './scheduler.js'
  * drawn per frame sent. Set at construction and changed later by {@link MemoryNetwork.setFaults}.
  */
 export interface MemoryNetworkFaults {
-  /** Chance, per frame sent, that its connection is cut at once: both ends see `CONNECTION_CLOSED`. */
+  /**
+   * Chance, per frame sent, that its connection is cut at once: both ends see
+   * `CONNECTION_CLOSED`.
+   */
   readonly disconnectProbability?: number;
   /**
    * Chance, per frame sent, that its connection silently stops carrying anything in either

@@ -12,9 +12,10 @@ export function supportScript(name: string): string {
   return fileURLToPath(new URL(name, import.meta.url));
 }
 
-// Children run a bundle of their script (sources resolved through the `@dist-space/source` condition, lmdb
-// left to node_modules): it starts in about 0.2 s where tsx takes 1.5 s, which decides how many
-// kill rounds fit in a test. Bundles live next to node_modules, where `lmdb` resolves.
+// Children run a bundle of their script (sources resolved through the `@dist-space/source`
+// condition, lmdb left to node_modules): it starts in about 0.2 s where tsx takes 1.5 s, which
+// decides how many kill rounds fit in a test. Bundles live next to node_modules, where `lmdb`
+// resolves.
 const bundleDir = join(repoRoot, 'node_modules', '.cache', 'dist-space-tests', String(process.pid));
 const bundles = new Map<string, string>();
 process.once('exit', () => rmSync(bundleDir, { recursive: true, force: true }));

@@ -11,7 +11,8 @@ import type { FieldCodec } from '../../src/fields/field-codec.js';
 // docs/protocol.md's tables are generated from MESSAGE_TYPES and DEFAULT_PROTOCOL_LIMITS, between
 // `<!-- generated:NAME -->` and `<!-- /generated -->` lines, so that the specification cannot
 // drift from the code: protocol-doc.test.ts fails when they differ, and
-// `npx tsx --conditions=@dist-space/source packages/protocol/test/support/write-protocol-doc.ts` rewrites them.
+// `npx tsx --conditions=@dist-space/source packages/protocol/test/support/write-protocol-doc.ts`
+// rewrites them.
 
 const DIRECTION: Record<MessageSpec['direction'], string> = {
   'client-to-server': 'C→S',
