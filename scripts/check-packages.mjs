@@ -1,11 +1,12 @@
 // Checks the packages as npm would ship them, from outside the monorepo. It packs every package
-// in packages/ and installs the tarballs into a fresh project in a temporary directory; there it
-// type-checks the READMEs' examples (examples/<package>/*.ts) against the published declarations
-// (ESM and CommonJS with `moduleResolution: nodenext`, and with `node10`), runs the compiled examples on the published
-// JavaScript, runs the published conformance suites under vitest, requires every CommonJS entry,
-// bundles the browser-facing entries for the browser and runs the server's bin. The tests run on
-// the TypeScript sources, so they cannot see a broken `exports` map, a file missing from a
-// tarball or a declaration file that hides another package's types. Run it after the build:
+// in packages/ and installs the tarballs into a fresh project in a temporary directory. There it
+// type-checks the READMEs' examples (examples/<package>/*.ts) and a check of the error-code
+// registry against the published declarations (ESM and CommonJS with `moduleResolution:
+// nodenext`, and with `node10`), runs the compiled examples on the published JavaScript, runs the
+// published conformance suites under vitest, requires every CommonJS entry, bundles the
+// browser-facing entries for the browser and runs the server's bin. The tests run on the
+// TypeScript sources, so they cannot see a broken `exports` map, a file missing from a tarball or
+// a declaration file that hides another package's types. Run it after the build:
 //
 //   npm run build && npm run check:packages
 //
