@@ -1,4 +1,4 @@
-// Imports the packages by their published names only: scripts/check-packages.mjs runs this very
+// Imports the packages by their published names only: scripts/check-packages.ts runs this very
 // file against the packed packages, so it must not reach into src/ or the repository's support.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,20 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { packageSourceFiles, registryDeclarations } from '../../../test-support/error-codes.js';
 
 // Every package adds its codes to ot-core's `DistSpaceErrorCodes` registry by declaration
 // merging (see src/errors.ts); docs/errors.md promises a row for each, with cause and remedy.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** The codes declared in every `interface DistSpaceErrorCodes { ... }` block of a source file. */
-function declaredCodes(source: string): string[] {
-  const codes: string[] = [];
-  for (const block of source.matchAll(/interface DistSpaceErrorCodes \{([^}]*)\}/g)) {
-    for (const match of block[1]!.matchAll(/^\s+([A-Z][A-Z0-9_]*): true;$/gm))
-      codes.push(match[1]!);
-  }
-  return codes;
-}
 
 /**
  * The codes `source` names in code, as string literals outside its registry blocks and its
@@ -29,32 +20,16 @@ function usedCodes(source: string): Set<string> {
   return new Set([...code.matchAll(/'([A-Z][A-Z0-9_]{2,})'/g)].map((m) => m[1]!));
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => `${entry.parentPath}/${entry.name}`);
-}
-
 describe('docs/errors.md', () => {
   const registry = new Map<string, string>();
   const declaring = new Set<string>();
   const used = new Set<string>();
-  for (const pkg of readdirSync(`${root}packages`)) {
-    const src = `${root}packages/${pkg}/src`;
-    let files: string[];
-    try {
-      files = sourceFiles(src);
-    } catch {
-      continue; // a package without sources
-    }
-    for (const file of files) {
-      const source = readFileSync(file, 'utf8');
-      for (const code of declaredCodes(source)) {
-        registry.set(code, file);
-        declaring.add(pkg);
-      }
-      for (const code of usedCodes(source)) used.add(code);
-    }
+  for (const { package: pkg, file, codes } of registryDeclarations(root)) {
+    for (const code of codes) registry.set(code, file);
+    declaring.add(pkg);
+  }
+  for (const { file } of packageSourceFiles(root)) {
+    for (const code of usedCodes(readFileSync(file, 'utf8'))) used.add(code);
   }
 
   it('finds the registry in every package that declares codes', () => {

@@ -1,5 +1,5 @@
 // The Node adapters through the conformance suite, imported by the packages' published names
-// only: scripts/check-packages.mjs runs this very file against the packed packages, so it must
+// only: scripts/check-packages.ts runs this very file against the packed packages, so it must
 // not reach into src/ or the repository's test support.
 import {
   connectNodeWebSocket,

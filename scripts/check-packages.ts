@@ -13,7 +13,7 @@
 // Needs the npm registry (or npm's cache) for the packages' own dependencies. Exits 1 on the first
 // failure, naming it.
 
-import { execFileSync } from 'node:child_process';
+import { type ExecFileSyncOptionsWithStringEncoding, execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -28,10 +28,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { registryDeclarations } from '../test-support/error-codes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = join(root, 'packages');
-const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const rootManifest: { devDependencies: Record<string, string> } = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8'),
+);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const typesNode = join(root, 'node_modules', '@types');
 // The entries a web page may import (DESIGN.md: no Node built-ins in these).
@@ -61,17 +64,29 @@ const LONG_STEP_TIMEOUT_MS = 300_000;
 // Each example finishes by itself in well under a second; the bound only stops a hung one.
 const EXAMPLE_TIMEOUT_MS = 60_000;
 
+/** What `execFileSync` throws: the command's output, and the signal that stopped it, if any. */
+interface ExecFailure {
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly signal?: string | null;
+}
+
 /**
  * Runs a command, echoing it, within `options.timeout` (default {@link STEP_TIMEOUT_MS}); its
  * output is shown only when it fails. Returns its standard output.
  */
-function run(command, args, options = {}) {
+function run(
+  command: string,
+  args: readonly string[],
+  options: ExecFileSyncOptionsWithStringEncoding | { cwd?: string; timeout?: number } = {},
+): string {
   const line = [command, ...args].join(' ');
   console.log(`$ ${line}`);
   const timeout = options.timeout ?? STEP_TIMEOUT_MS;
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe', ...options, timeout });
-  } catch (e) {
+  } catch (caught) {
+    const e = caught as ExecFailure;
     console.error(e.stdout ?? '', e.stderr ?? '');
     const why = e.signal ? ` (stopped by ${e.signal}: over ${timeout} ms?)` : '';
     throw new Error(`failed${why}: ${line}`);
@@ -84,7 +99,7 @@ function run(command, args, options = {}) {
  * nodenext. `skipLibCheck` stays off, so that a broken declaration file of ours fails here instead
  * of silently turning what it should declare into `any`.
  */
-function typeCheck(app, project) {
+function typeCheck(app: string, project: string): void {
   console.log(`$ tsc -p ${project}`);
   try {
     execFileSync(process.execPath, [tsc, '-p', project], {
@@ -93,7 +108,8 @@ function typeCheck(app, project) {
       stdio: 'pipe',
       timeout: STEP_TIMEOUT_MS,
     });
-  } catch (e) {
+  } catch (caught) {
+    const e = caught as ExecFailure;
     const errors = `${e.stdout ?? ''}`
       .split('\n')
       .filter((line) => /error TS\d+/.test(line) && !line.startsWith('node_modules/lmdb/'));
@@ -104,68 +120,62 @@ function typeCheck(app, project) {
   }
 }
 
-/** The packages to ship: every directory in packages/ with a package.json, by name. */
-function packages() {
-  return readdirSync(packagesDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .filter((entry) => existsSync(join(packagesDir, entry.name, 'package.json')))
-    .map((entry) => {
-      const dir = join(packagesDir, entry.name);
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return { dir, short: entry.name, name: manifest.name, manifest };
-    });
+/** A package to ship: its directory, its directory's name, its npm name and its manifest. */
+interface Package {
+  readonly dir: string;
+  readonly short: string;
+  readonly name: string;
+  readonly exports: Record<string, string | Record<string, unknown>>;
+}
+
+/** The packages to ship: every directory in packages/ with a package.json. */
+const PACKAGES: readonly Package[] = readdirSync(packagesDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .filter((entry) => existsSync(join(packagesDir, entry.name, 'package.json')))
+  .map((entry) => {
+    const dir = join(packagesDir, entry.name);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return { dir, short: entry.name, name: manifest.name, exports: manifest.exports };
+  });
+
+/**
+ * The entry points every package's `exports` map offers under `condition` (`import` or
+ * `require`): `.` and its subpaths, as specifiers. The `/testing` entries are ESM only, as vitest
+ * is.
+ */
+function entryPoints(condition: 'import' | 'require'): string[] {
+  return PACKAGES.flatMap((pkg) =>
+    Object.entries(pkg.exports)
+      .filter(([key, target]) => key !== './package.json' && typeof target === 'object')
+      .filter(([, target]) => (target as Record<string, unknown>)[condition] !== undefined)
+      .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`)),
+  );
 }
 
 /**
- * The entry points a package's `exports` map offers under `condition` (`import` or `require`):
- * `.` and its subpaths, as specifiers. The `/testing` entries are ESM only, as vitest is.
+ * Every code of ot-core's registry, ot-core's own and each package's additions, read from the
+ * sources. All of them, since packages repeat some codes (the client and the server both declare
+ * `INVALID_CONFIG`), and one package's declarations going missing must not be covered by
+ * another's.
  */
-function entryPoints(pkg, condition) {
-  return Object.entries(pkg.manifest.exports)
-    .filter(([key, target]) => key !== './package.json' && target[condition] !== undefined)
-    .map(([key]) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
-}
-
-/** {@link entryPoints} of every package. */
-function entryPointsOfAll(condition) {
-  return packages().flatMap((pkg) => entryPoints(pkg, condition));
-}
-
-/**
- * Every code of every `interface DistSpaceErrorCodes` block in the packages' `errors.ts` files:
- * ot-core's own and each package's additions. All of them, since packages repeat some codes (the
- * client and the server both declare `INVALID_CONFIG`), and one package's declarations going
- * missing must not be covered by another's.
- */
-function allErrorCodes() {
-  const codes = new Set();
-  for (const pkg of packages()) {
-    const file = join(pkg.dir, 'src', 'errors.ts');
-    if (!existsSync(file)) continue;
-    const source = readFileSync(file, 'utf8');
-    for (const block of source.matchAll(/interface DistSpaceErrorCodes \{([^}]*)\}/g)) {
-      for (const code of block[1].matchAll(/^\s*([A-Z][A-Z0-9_]*):/gm)) codes.add(code[1]);
-    }
-  }
-  if (codes.size === 0) throw new Error('no error codes found in packages/*/src/errors.ts');
-  return [...codes];
-}
+const ERROR_CODES = [...new Set(registryDeclarations(root).flatMap((d) => d.codes))];
 
 /**
  * A consumer file asserting, by type alone, that `ErrorCode` is ot-core's registry merged with
  * every package's codes: it fails to compile when a declaration file hides the real module or
  * loses a package's block.
  */
-function registryCheck(condition) {
-  const entries = entryPointsOfAll(condition);
+function registryCheck(condition: 'import' | 'require'): string {
+  const entries = entryPoints(condition);
   return `import type { ErrorCode } from '@dist-space/ot-core';
 ${entries.map((specifier, i) => `import type * as entry${i} from '${specifier}';`).join('\n')}
 export type Entries = [${entries.map((_, i) => `typeof entry${i}`).join(', ')}];
-export const codes: ErrorCode[] = ${JSON.stringify(allErrorCodes())};
+export const codes: ErrorCode[] = ${JSON.stringify(ERROR_CODES)};
 `;
 }
 
-const unbuilt = packages().filter((pkg) => !existsSync(join(pkg.dir, 'dist')));
+if (ERROR_CODES.length === 0) throw new Error('no error codes found in packages/*/src');
+const unbuilt = PACKAGES.filter((pkg) => !existsSync(join(pkg.dir, 'dist')));
 if (unbuilt.length > 0) {
   console.error(
     `No dist/ in ${unbuilt.map((pkg) => pkg.name).join(', ')}: run \`npm run build\` first.`,
@@ -178,7 +188,7 @@ try {
   // 1. Pack: what `npm publish` would upload.
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
-  for (const pkg of packages()) {
+  for (const pkg of PACKAGES) {
     run('npm', ['pack', '--pack-destination', tarballs, '--silent'], { cwd: pkg.dir });
   }
 
@@ -199,7 +209,7 @@ try {
 
   // 3. The READMEs' examples, and the registry checks, type-checked against what was installed.
   const examples = [];
-  for (const pkg of packages()) {
+  for (const pkg of PACKAGES) {
     const dir = join(root, 'examples', pkg.short);
     let names = [];
     try {
@@ -218,10 +228,11 @@ try {
   // on the published adapters and store: these test files of the repository import nothing but
   // the packages' names, so they run here as they are.
   mkdirSync(join(app, 'test'));
-  for (const [pkg, file] of [
+  const publishedSuites: [pkg: string, file: string][] = [
     ['transport-adapters', 'node-conformance.test.ts'],
     ['oplog-storage-lmdb', 'conformance.test.ts'],
-  ]) {
+  ];
+  for (const [pkg, file] of publishedSuites) {
     cpSync(join(packagesDir, pkg, 'test', file), join(app, 'test', `${pkg}-${file}`));
   }
   writeFileSync(join(app, 'src', 'registry-esm.ts'), registryCheck('import'));
@@ -297,7 +308,7 @@ try {
       .filter((line) => /Test Files|Tests /.test(line))
       .join('\n'),
   );
-  for (const specifier of entryPointsOfAll('require')) {
+  for (const specifier of entryPoints('require')) {
     run(process.execPath, ['-e', `require(${JSON.stringify(specifier)})`], { cwd: app });
   }
 
@@ -327,8 +338,8 @@ try {
   }
   for (const input of inputs) {
     if (input === 'browser-entry.js') continue;
-    const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
-    if (dependency?.startsWith('@dist-space/') || BROWSER_DEPENDENCIES.has(dependency)) continue;
+    const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? '';
+    if (dependency.startsWith('@dist-space/') || BROWSER_DEPENDENCIES.has(dependency)) continue;
     throw new Error(`the browser bundle takes in ${input}, not on the browser-safe list`);
   }
   console.log(`bundled for the browser: ${BROWSER_ENTRIES.join(', ')}`);
@@ -339,9 +350,7 @@ try {
     timeout: 30_000,
   });
 
-  console.log(
-    `packages ok: ${packages().length} packed and installed, ${examples.length} examples`,
-  );
+  console.log(`packages ok: ${PACKAGES.length} packed and installed, ${examples.length} examples`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
