@@ -366,3 +366,39 @@ describe('TLS deadlines', () => {
     }
   });
 });
+
+describe('stopping', () => {
+  /** The files of `dir` this process holds open (Linux: the links in /proc/self/fd). */
+  async function openFilesIn(dir: string): Promise<string[]> {
+    const { readdir, readlink } = await import('node:fs/promises');
+    const links = await Promise.all(
+      (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+    );
+    return links.filter((target) => target.startsWith(`${dir}/`));
+  }
+
+  it('closes the LMDB store: no file of the data directory stays open after stop()', async () => {
+    const { startServer } = await import('@dist-space/server');
+    const dataDir = await tempDir();
+    const started = await startServer(
+      {
+        ...DEFAULT_SERVER_CONFIG,
+        port: 0,
+        dataDir,
+        auth: {
+          ...DEFAULT_SERVER_CONFIG.auth,
+          anonymous: { scopes: ['read:**'], workspaces: ['*'] },
+        },
+        logLevel: 'silent',
+      },
+      { logDestination: null },
+    );
+    if (!started.ok) throw started.error;
+    // While it runs, LMDB holds its data and lock files open: the probe sees them.
+    expect(await openFilesIn(dataDir)).toEqual(
+      expect.arrayContaining([join(dataDir, 'data.mdb'), join(dataDir, 'lock.mdb')]),
+    );
+    await started.value.stop();
+    expect(await openFilesIn(dataDir)).toEqual([]);
+  });
+});
